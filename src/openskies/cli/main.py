@@ -1,0 +1,54 @@
+"""Entry point of the ``openskies`` command: sub-commands and one-line errors.
+
+Bad input never shows a traceback: an ``InputError`` prints one line on standard error and
+exits with status 2, as Typer's own usage errors do.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from openskies import __version__
+from openskies.cli.treaty import app as treaty_app
+from openskies.errors import DataError, OpenSkiesError
+
+__all__ = ["app", "run"]
+
+app = typer.Typer(
+    name="openskies",
+    help="Software for the Treaty on Open Skies: treaty rules, flight planning, missions.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(treaty_app, name="treaty")
+
+
+def _add_optional_commands() -> None:
+    from openskies.cli.plan import app as plan_app
+
+    app.add_typer(plan_app, name="plan")
+
+
+# _add_optional_commands()  # enabled once the planner CLI lands
+
+
+@app.command()
+def version() -> None:
+    """Print the version of openskies."""
+    typer.echo(__version__)
+
+
+def run() -> None:
+    """Run the command line. Typer reports usage errors itself (exit 2); errors of ours
+    become one line on standard error: exit 2 for bad input, 3 for broken shipped data."""
+    try:
+        app()
+    except DataError as exc:
+        typer.echo(f"error: shipped data is broken: {exc}", err=True)
+        sys.exit(3)
+    except OpenSkiesError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)
