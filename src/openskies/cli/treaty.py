@@ -32,6 +32,7 @@ from openskies.treaty import (
     check_timeline,
     distribute,
     flight_deadlines,
+    flight_distances_on,
     group_on,
     holder_of,
     holders_in_year,
@@ -41,6 +42,8 @@ from openskies.treaty import (
     parties_on,
     passive_quotas_in_year,
     phase_in_ends,
+    resolve_holder,
+    sub_limits_on,
     withdrawal,
 )
 
@@ -380,3 +383,69 @@ def limits(
     for r in rows:
         table.add_row(r["id"], f"{r['value']} {r['unit']}", r["citation"], r["text"])
     console.print(table)
+
+
+@app.command()
+def distances(
+    holder: Annotated[
+        str | None,
+        typer.Option(help="Quota holder or State code, e.g. RUS or BLR-RUS (default: all)."),
+    ] = None,
+    on: Annotated[str | None, typer.Option(help="Day, YYYY-MM-DD (default: today, UTC).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Maximum flight distances from each Open Skies airfield on a day (Ann. A §III)."""
+    data = _data()
+    day = parse_date(on, "--on") if on else today()
+    check_in_treaty_period(data, day)
+    code = None
+    if holder is not None:
+        code = holder.strip().upper()
+        if code not in {e.holder for e in data.flight_distances.values()}:
+            code = resolve_holder(data, holder, day).code
+    rows = [
+        {
+            "id": d.entry.id,
+            "holder": d.entry.holder,
+            "airfield": d.entry.airfield,
+            "region": d.entry.region,
+            "site": d.entry.site,
+            "distance_km": d.distance_km,
+            "citation": d.citation.text,
+            "source": d.citation.url,
+            "note": d.note,
+        }
+        for d in flight_distances_on(data, day, code)
+    ]
+    limits = [
+        {
+            "id": s.id,
+            "holder": s.holder,
+            "region": s.region,
+            "status": s.status,
+            "distance_km": s.distance_km.value_on(day),
+            "citation": s.distance_km.entry_on(day).citation.text,
+            "source": s.distance_km.entry_on(day).citation.url,
+        }
+        for h in sorted({r["holder"] for r in rows})
+        for s in sub_limits_on(data, h, day)
+    ]
+    if as_json:
+        print_json({"on": iso(day), "distances": rows, "sub_limits": limits})
+        return
+    table = Table(title=f"Maximum flight distances on {iso(day)}")
+    for column in ("holder", "airfield or region", "km", "citation"):
+        table.add_column(column, overflow="fold")
+    for r in rows:
+        table.add_row(
+            r["holder"],
+            r["airfield"],
+            f"{r['distance_km']:,.0f}",
+            r["citation"] if r["source"] is None else f"{r['citation']} <{r['source']}>",
+        )
+    console.print(table)
+    for lim in limits:
+        console.print(
+            f"sub-limit {lim['region']}: {lim['distance_km']:,.0f} km "
+            f"({lim['status']}; {lim['source']})"
+        )

@@ -16,6 +16,12 @@ from openskies.treaty.deadlines import (
     flight_deadlines,
     require_utc,
 )
+from openskies.treaty.distances import (
+    DistanceOnDay,
+    find_flight_distance,
+    flight_distances_on,
+    sub_limits_on,
+)
 from openskies.treaty.distribution import (
     Allocation,
     Distribution,
@@ -90,6 +96,7 @@ __all__ = [
     "Dated",
     "Deadline",
     "DemonstrationBy",
+    "DistanceOnDay",
     "Distribution",
     "FilmFacility",
     "Finding",
@@ -130,8 +137,10 @@ __all__ = [
     "earliest_effective",
     "entry_into_force_for",
     "fifty_percent_bound",
+    "find_flight_distance",
     "first_distribution_quotas",
     "flight_deadlines",
+    "flight_distances_on",
     "group_on",
     "holder_in_force",
     "holder_of",
@@ -150,5 +159,6 @@ __all__ = [
     "resolve_holder",
     "resolve_state",
     "separate_group_member_cap",
+    "sub_limits_on",
     "withdrawal",
 ]

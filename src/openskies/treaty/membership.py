@@ -95,12 +95,15 @@ def holder_of(data: TreatyData, code: str, on: date) -> QuotaHolder:
 def resolve_holder(data: TreatyData, code: str, on: date) -> QuotaHolder:
     """A quota holder named by its own code (``BLR-RUS``, ``BENELUX``) or a member's code."""
     key = code.strip().upper()
-    if key in data.holders and (data.holders[key].members or key in data.states):
-        holder = data.holders[key]
-        if holder_in_force(data, holder, on):
-            return holder
+    if key in data.states or key not in data.holders:
+        state = resolve_state(data, code)
+        if not is_party(state, on):
+            raise InputError(f"{state.code} is not a State Party on {on.isoformat()}")
+        return holder_of(data, state.code, on)
+    holder = data.holders[key]
+    if not holder_in_force(data, holder, on):
         raise InputError(f"{key} holds no quota on {on.isoformat()}: not in force that day")
-    return holder_of(data, resolve_state(data, code).code, on)
+    return holder
 
 
 def holder_in_force(data: TreatyData, holder: QuotaHolder, on: date) -> bool:

@@ -206,10 +206,12 @@ def _holder_in_year(data: TreatyData, code: str, year: int) -> QuotaHolder:
 
 def first_distribution_quotas(data: TreatyData) -> dict[str, int]:
     """The passive quotas of the 21 holders of Ann. A §I ¶1, as allocated in 1992."""
+    eif = data.entry_into_force
     return {
         code: value
         for code, holder in data.holders.items()
-        if (value := holder.passive_quota.value_on(data.entry_into_force)) is not None
+        if holder.passive_quota.first_effective <= eif
+        and (value := holder.passive_quota.value_on(eif)) is not None
     }
 
 

@@ -1,0 +1,5 @@
+"""``python -m openskies``: the same as the ``openskies`` command."""
+
+from openskies.cli.main import run
+
+run()
