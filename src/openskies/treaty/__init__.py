@@ -5,7 +5,19 @@ takes the day or the time it is asked about as an argument.
 """
 
 from openskies.treaty._load import load_treaty_data
+from openskies.treaty.annual import (
+    AnnualDeadline,
+    annual_calendar,
+    group_quota_change_effective,
+    review_outcome,
+)
 from openskies.treaty.citation import Citation
+from openskies.treaty.counting import (
+    CountDecision,
+    CurtailmentCause,
+    FlightOutcome,
+    counts_against_quotas,
+)
 from openskies.treaty.deadlines import (
     Deadline,
     DemonstrationBy,
@@ -91,8 +103,11 @@ from openskies.treaty.quotas import (
 
 __all__ = [
     "Allocation",
+    "AnnualDeadline",
     "Citation",
     "Consequence",
+    "CountDecision",
+    "CurtailmentCause",
     "Dated",
     "Deadline",
     "DemonstrationBy",
@@ -104,6 +119,7 @@ __all__ = [
     "FlightCount",
     "FlightDeadlines",
     "FlightDistance",
+    "FlightOutcome",
     "Group",
     "GroupKind",
     "History",
@@ -123,6 +139,7 @@ __all__ = [
     "TreatyData",
     "TreatyFlight",
     "Withdrawal",
+    "annual_calendar",
     "benelux_arrangement_ends",
     "ceil_half",
     "check_active_not_above_passive",
@@ -133,6 +150,7 @@ __all__ = [
     "check_timeline",
     "check_transfer",
     "count_flight",
+    "counts_against_quotas",
     "distribute",
     "earliest_effective",
     "entry_into_force_for",
@@ -142,6 +160,7 @@ __all__ = [
     "flight_deadlines",
     "flight_distances_on",
     "group_on",
+    "group_quota_change_effective",
     "holder_in_force",
     "holder_of",
     "holders_in_year",
@@ -158,6 +177,7 @@ __all__ = [
     "require_utc",
     "resolve_holder",
     "resolve_state",
+    "review_outcome",
     "separate_group_member_cap",
     "sub_limits_on",
     "withdrawal",
