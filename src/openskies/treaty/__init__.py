@@ -81,6 +81,7 @@ from openskies.treaty.model import (
     TreatyData,
     TreatyFlight,
 )
+from openskies.treaty.personnel import AircraftProvider, OnBoard, on_board
 from openskies.treaty.quotas import (
     FlightCount,
     MaxFlights,
@@ -102,6 +103,7 @@ from openskies.treaty.quotas import (
 )
 
 __all__ = [
+    "AircraftProvider",
     "Allocation",
     "AnnualDeadline",
     "Citation",
@@ -124,6 +126,7 @@ __all__ = [
     "GroupKind",
     "History",
     "MaxFlights",
+    "OnBoard",
     "PlannedFlight",
     "QuarterPlan",
     "QuotaHolder",
@@ -169,6 +172,7 @@ __all__ = [
     "load_treaty_data",
     "max_flights",
     "observed_cap",
+    "on_board",
     "parties_on",
     "passive_quotas_in_year",
     "phase_in_ends",
