@@ -1,0 +1,98 @@
+"""Connecting to the database: SQLite by default, PostgreSQL by URL; migrations by Alembic.
+
+``OPENSKIES_DATABASE_URL`` names the database (``postgresql+psycopg://...``); without it a
+SQLite file in the data directory (``OPENSKIES_DATA_DIR``, default ``./data``) is created
+on first use. Writers on SQLite take the write lock at BEGIN (``BEGIN IMMEDIATE``), so a
+transaction that counts quotas never races another.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+__all__ = [
+    "database_url",
+    "insert_ignore",
+    "make_engine",
+    "make_session_factory",
+    "upgrade",
+]
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def database_url(environ: dict[str, str] | None = None) -> str:
+    """The database URL from the environment, or a SQLite file in the data directory."""
+    env = os.environ if environ is None else environ
+    url = env.get("OPENSKIES_DATABASE_URL")
+    if url:
+        return normalise_url(url)
+    data_dir = Path(env.get("OPENSKIES_DATA_DIR", "data"))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite+pysqlite:///{(data_dir / 'openskies.sqlite3').resolve()}"
+
+
+def normalise_url(url: str) -> str:
+    """A SQLAlchemy URL for ``url``: plain ``postgresql://`` uses psycopg 3."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        return str(
+            parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+        )
+    return url
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine for ``url``; on SQLite with foreign keys on, WAL and BEGIN IMMEDIATE."""
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
+        )
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None  # let SQLAlchemy's BEGIN below decide
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(connection: Any) -> None:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that do not expire objects on commit (values are read after commit)."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the database schema to the latest migration."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def insert_ignore(session: Session, table: Any, **values: Any) -> None:
+    """INSERT a row unless its key exists (ON CONFLICT DO NOTHING), on either database."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    session.execute(insert(table).values(**values).on_conflict_do_nothing())

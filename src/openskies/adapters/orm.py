@@ -1,0 +1,186 @@
+"""Database tables (SQLAlchemy 2 declarative). The domain never imports this module.
+
+Alembic migrations in ``openskies/adapters/migrations`` create and change these tables.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+__all__ = [
+    "AgreementRow",
+    "AuditHeadRow",
+    "AuditRow",
+    "Base",
+    "DelegationRow",
+    "FlightEventRow",
+    "FlightRow",
+    "MessageRow",
+    "QuotaLockRow",
+    "TokenRow",
+    "UTCDateTime",
+]
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware UTC datetime on every database (SQLite keeps naive UTC text)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: times are stored as aware UTC")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Base of all tables; datetimes are aware UTC."""
+
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON}  # noqa: RUF012
+
+
+class DelegationRow(Base):
+    """A State Party's delegation (or a group member's)."""
+
+    __tablename__ = "delegations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    state: Mapped[str] = mapped_column(String(3), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+
+
+class TokenRow(Base):
+    """An API token of a delegation, stored only as its SHA-256 hash."""
+
+    __tablename__ = "tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delegation_id: Mapped[int] = mapped_column(ForeignKey("delegations.id"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class FlightRow(Base):
+    """An observation flight: the notification and where it stands."""
+
+    __tablename__ = "flights"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    observing: Mapped[str] = mapped_column(String(3), index=True)
+    observed: Mapped[str] = mapped_column(String(3), index=True)
+    observing_holder: Mapped[str] = mapped_column(String(16), index=True)
+    observed_holder: Mapped[str] = mapped_column(String(16), index=True)
+    quota_year: Mapped[int] = mapped_column(Integer, index=True)
+    eta: Mapped[datetime]
+    notified_at: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(32))
+    counted: Mapped[bool] = mapped_column(Boolean, default=True)
+    demonstration_by: Mapped[str] = mapped_column(String(16), default="none")
+    transit: Mapped[list[str]] = mapped_column(JSON, default=list)
+    agreed_otherwise: Mapped[list[str]] = mapped_column(JSON, default=list)
+    times: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    notification: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    mission_plan: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    report: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class FlightEventRow(Base):
+    """One step of a flight, append-only."""
+
+    __tablename__ = "flight_events"
+    __table_args__ = (UniqueConstraint("flight_id", "seq"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    flight_id: Mapped[str] = mapped_column(ForeignKey("flights.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    step: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(3))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    breaches: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+
+class MessageRow(Base):
+    """A notification between delegations, as JSON and as OSCC-style text."""
+
+    __tablename__ = "messages"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    flight_id: Mapped[str | None] = mapped_column(ForeignKey("flights.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    sender: Mapped[str] = mapped_column(String(3), index=True)
+    recipients: Mapped[list[str]] = mapped_column(JSON)
+    to_all_parties: Mapped[bool] = mapped_column(Boolean, default=False)
+    answers: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), default=None)
+    created_at: Mapped[datetime]
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class AgreementRow(Base):
+    """An "unless otherwise agreed" override: proposed by one Party, accepted by the other."""
+
+    __tablename__ = "agreements"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    flight_id: Mapped[str] = mapped_column(ForeignKey("flights.id"), index=True)
+    rule: Mapped[str] = mapped_column(String(60))
+    terms: Mapped[str] = mapped_column(Text, default="")
+    proposed_by: Mapped[str] = mapped_column(String(3))
+    proposed_at: Mapped[datetime]
+    accepted_by: Mapped[str | None] = mapped_column(String(3), default=None)
+    accepted_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class QuotaLockRow(Base):
+    """One row per (quota year, holder), locked while a notification counts quotas."""
+
+    __tablename__ = "quota_locks"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    holder: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+
+class AuditRow(Base):
+    """One entry of the hash-chained audit log."""
+
+    __tablename__ = "audit_log"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(60))
+    object: Mapped[str] = mapped_column(String(80))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHeadRow(Base):
+    """The head of the audit chain: locked by every append so the chain stays a chain."""
+
+    __tablename__ = "audit_head"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,237 @@
+"""The FastAPI application: authentication, problem+json errors, size limits, routes.
+
+State lives in the database only; any number of replicas can serve the same database.
+Every request carries ``Authorization: Bearer <token>`` of one delegation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from openskies import __version__
+from openskies.adapters.database import make_engine, make_session_factory, upgrade
+from openskies.api.schemas import (
+    AgreementIn,
+    ChangesIn,
+    DeclineIn,
+    MissionPlanIn,
+    NotificationIn,
+    ProhibitionIn,
+    ReportIn,
+)
+from openskies.errors import InputError, OpenSkiesError
+from openskies.missions.errors import NotFound, Refusal
+from openskies.services.clock import Clock, SystemClock
+from openskies.services.delegations import Delegation, authenticate
+from openskies.services.missions import MissionService, RouteChecker
+from openskies.treaty import load_treaty_data, parties_on
+
+__all__ = ["Settings", "create_app"]
+
+MAX_BODY_BYTES = 2 * 1024 * 1024
+PROBLEM = "application/problem+json"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the app needs: a database URL, a clock and (optionally) a route checker."""
+
+    database_url: str
+    clock: Clock = field(default_factory=SystemClock)
+    route_checker: RouteChecker | None = None
+    max_body_bytes: int = MAX_BODY_BYTES
+
+
+def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
+    """An RFC 9457 problem+json response."""
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the API for ``settings``; the database is migrated at startup."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings.database_url)
+        upgrade(engine)
+        app.state.service = MissionService(
+            make_session_factory(engine), load_treaty_data(), settings.clock, settings.route_checker
+        )
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="openskies",
+        version=__version__,
+        lifespan=lifespan,
+        description="Observation flights under the Treaty on Open Skies.",
+    )
+    _install_errors(app)
+    _install_size_limit(app, settings.max_body_bytes)
+    _install_routes(app)
+    return app
+
+
+def _install_errors(app: FastAPI) -> None:
+    @app.exception_handler(Refusal)
+    async def refusal(_: Request, exc: Refusal) -> JSONResponse:
+        return problem(
+            exc.status,
+            "Refused by the treaty",
+            str(exc),
+            field=exc.field,
+            violations=[f.as_json() for f in exc.findings],
+        )
+
+    @app.exception_handler(NotFound)
+    async def not_found(_: Request, exc: NotFound) -> JSONResponse:
+        return problem(404, "Not found", str(exc))
+
+    @app.exception_handler(OpenSkiesError)
+    async def input_error(_: Request, exc: OpenSkiesError) -> JSONResponse:
+        return problem(422 if isinstance(exc, InputError) else 400, "Bad request", str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"field": ".".join(str(p) for p in e["loc"][1:]) or "body", "message": e["msg"]}
+            for e in exc.errors()
+        ]
+        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        return problem(422, "Invalid request", detail, errors=errors)
+
+
+def _install_size_limit(app: FastAPI, limit: int) -> None:
+    @app.middleware("http")
+    async def size_limit(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        declared = request.headers.get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            return problem(413, "Request too large", f"a request body is at most {limit} bytes")
+        if request.method in ("POST", "PUT", "PATCH") and declared is None:
+            body = await request.body()
+            if len(body) > limit:
+                return problem(413, "Request too large", f"a request body is at most {limit} bytes")
+        return await call_next(request)
+
+
+bearer = HTTPBearer(auto_error=False)
+
+
+def service(request: Request) -> MissionService:
+    """The mission service of this app."""
+    return request.app.state.service  # type: ignore[no-any-return]
+
+
+def delegation(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Delegation:
+    """The delegation the request's bearer token belongs to; 401 otherwise."""
+    if credentials is None:
+        raise _Unauthorised("send Authorization: Bearer <token> of your delegation")
+    svc = service(request)
+    with svc.sessions() as session:
+        found = authenticate(session, credentials.credentials)
+    if found is None:
+        raise _Unauthorised("unknown or revoked token")
+    return found
+
+
+class _Unauthorised(OpenSkiesError):
+    pass
+
+
+Me = Annotated[Delegation, Depends(delegation)]
+Svc = Annotated[MissionService, Depends(service)]
+
+
+def _install_routes(app: FastAPI) -> None:
+    @app.exception_handler(_Unauthorised)
+    async def unauthorised(_: Request, exc: _Unauthorised) -> JSONResponse:
+        response = problem(401, "Unauthorised", str(exc))
+        response.headers["WWW-Authenticate"] = "Bearer"
+        return response
+
+    @app.get("/api/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    @app.get("/api/me")
+    def me(who: Me, svc: Svc) -> dict[str, Any]:
+        day = svc.clock.now().date()
+        party = who.state in {s.code for s in parties_on(svc.data, day)}
+        return {"state": who.state, "name": who.name, "state_party": party, "on": day.isoformat()}
+
+    @app.post("/api/flights", status_code=201)
+    def notify(body: NotificationIn, who: Me, svc: Svc) -> dict[str, Any]:
+        return svc.notify(who, body.model_dump())
+
+    @app.get("/api/flights")
+    def flights(who: Me, svc: Svc) -> list[dict[str, Any]]:
+        return svc.list_flights(who)
+
+    @app.get("/api/flights/{flight_id}")
+    def flight(flight_id: str, who: Me, svc: Svc) -> dict[str, Any]:
+        return svc.get_flight(who, flight_id)
+
+    def plain_step(name: str) -> None:
+        def handler(flight_id: str, who: Me, svc: Svc) -> dict[str, Any]:
+            return svc.step(who, flight_id, name)
+
+        app.post(f"/api/flights/{{flight_id}}/{name.replace('_', '-')}", name=name)(handler)
+
+    for step in (
+        "acknowledge",
+        "arrive",
+        "accept_mission_plan",
+        "accept_changes",
+        "start_flight",
+        "complete_flight",
+        "depart",
+    ):
+        plain_step(step)
+
+    @app.post("/api/flights/{flight_id}/mission-plan")
+    def submit_plan(flight_id: str, body: MissionPlanIn, who: Me, svc: Svc) -> dict[str, Any]:
+        return svc.step(who, flight_id, "submit_mission_plan", body.model_dump())
+
+    @app.post("/api/flights/{flight_id}/propose-changes")
+    def changes(flight_id: str, body: ChangesIn, who: Me, svc: Svc) -> dict[str, Any]:
+        return svc.step(who, flight_id, "propose_changes", body.model_dump())
+
+    @app.post("/api/flights/{flight_id}/decline")
+    def decline(flight_id: str, body: DeclineIn, who: Me, svc: Svc) -> dict[str, Any]:
+        return svc.step(who, flight_id, "decline", body.model_dump())
+
+    @app.post("/api/flights/{flight_id}/prohibit")
+    def prohibit(flight_id: str, body: ProhibitionIn, who: Me, svc: Svc) -> dict[str, Any]:
+        return svc.step(who, flight_id, "prohibit", body.model_dump())
+
+    @app.post("/api/flights/{flight_id}/report")
+    def report(flight_id: str, body: ReportIn, who: Me, svc: Svc) -> dict[str, Any]:
+        return svc.step(who, flight_id, "report", body.model_dump())
+
+    @app.post("/api/flights/{flight_id}/agreements", status_code=201)
+    def propose(flight_id: str, body: AgreementIn, who: Me, svc: Svc) -> dict[str, Any]:
+        return svc.propose_agreement(who, flight_id, body.rule, body.terms)
+
+    @app.post("/api/flights/{flight_id}/agreements/{agreement_id}/accept")
+    def accept(flight_id: str, agreement_id: int, who: Me, svc: Svc) -> dict[str, Any]:
+        return svc.accept_agreement(who, flight_id, agreement_id)
+
+    @app.get("/api/messages")
+    def messages(who: Me, svc: Svc, box: str = "inbox") -> list[dict[str, Any]]:
+        if box not in ("inbox", "outbox"):
+            raise InputError("box: inbox or outbox")
+        return svc.messages(who, box)

@@ -1,0 +1,103 @@
+"""Request bodies, validated at the edge (pydantic): a bad field is named with its rule."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+__all__ = [
+    "AgreementIn",
+    "ChangesIn",
+    "DeclineIn",
+    "MissionPlanIn",
+    "NotificationIn",
+    "Person",
+    "PreFlightInspection",
+    "ProhibitionIn",
+    "ReportIn",
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Person(_Strict):
+    """A member of the observing Party's personnel (Art. VI §I ¶5(H))."""
+
+    name: str = Field(min_length=1, max_length=200)
+    gender: str = Field(min_length=1, max_length=20)
+    date_of_birth: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    place_of_birth: str = Field(min_length=1, max_length=200)
+    passport_number: str = Field(min_length=1, max_length=40)
+    passport_issued_by: str = Field(min_length=3, max_length=3)
+    function: str = Field(min_length=1, max_length=100)
+
+
+class PreFlightInspection(_Strict):
+    """Where and when the pre-flight inspection is desired (Art. VI §I ¶5(C))."""
+
+    place: str = Field(min_length=1, max_length=80)
+    start: AwareDatetime
+
+
+class NotificationIn(_Strict):
+    """Notification of intent to conduct an observation flight (Art. VI §I ¶5(A)-(H))."""
+
+    observed: str = Field(min_length=3, max_length=16, description="observed Party")
+    point_of_entry: str = Field(min_length=1, max_length=80, description="¶5(A)")
+    open_skies_airfield: str | None = Field(default=None, max_length=80, description="¶5(A)")
+    eta: AwareDatetime = Field(description="¶5(B): ETA at the point of entry, UTC offset")
+    departure_to_airfield: AwareDatetime | None = Field(default=None, description="¶5(B)")
+    accommodation: str = Field(default="", max_length=500)
+    pre_flight_inspection: PreFlightInspection = Field(description="¶5(C)")
+    transport: str = Field(default="", max_length=200, description="¶5(D)")
+    diplomatic_clearance: str = Field(min_length=1, max_length=40, description="¶5(E)")
+    aircraft: str = Field(min_length=1, max_length=200, description="¶5(F), per Ann. C")
+    approximate_distance_km: float = Field(gt=0, le=20000, description="¶5(G)")
+    personnel: list[Person] = Field(min_length=1, max_length=100, description="¶5(H)")
+    transit: list[str] = Field(
+        default_factory=list, max_length=20, description="States Parties transited (Art. VII ¶2)"
+    )
+
+
+class MissionPlanIn(_Strict):
+    """A mission plan: the route (GeoJSON) and its planned start (Art. VI §II ¶1-4)."""
+
+    route: dict[str, Any]
+    planned_start: AwareDatetime
+    open_skies_airfield: str | None = None
+
+
+class ChangesIn(_Strict):
+    """Proposed changes to a mission plan, on the grounds of Art. VIII §I ¶4 only."""
+
+    grounds: Literal["weather", "airfield_status", "plan_not_conforming", "hazardous_airspace"]
+    changes: dict[str, Any] = Field(default_factory=dict)
+
+
+class DeclineIn(_Strict):
+    """Why the observing Party declines (Art. VIII §I ¶5)."""
+
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class ProhibitionIn(_Strict):
+    """A prohibition and its facts (Art. VIII §I ¶1-3)."""
+
+    grounds: Literal["late_arrival", "treaty_breach"]
+    facts: str = Field(min_length=1, max_length=4000)
+
+
+class ReportIn(_Strict):
+    """The mission report's contents (Art. VI §I ¶21)."""
+
+    report: dict[str, Any]
+
+
+class AgreementIn(_Strict):
+    """An "unless otherwise agreed" proposal: the rule to set aside and its terms."""
+
+    rule: str = Field(min_length=1, max_length=60)
+    terms: str = Field(default="", max_length=2000)

@@ -1,0 +1,104 @@
+"""Delegations and their API tokens: a token is shown once and stored only as a hash."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from openskies.adapters.orm import DelegationRow, TokenRow
+from openskies.errors import InputError
+from openskies.services.audit import append_audit
+from openskies.treaty import TreatyData, resolve_state
+
+__all__ = [
+    "Delegation",
+    "authenticate",
+    "create_delegation",
+    "hash_token",
+    "list_tokens",
+    "revoke_token",
+]
+
+TOKEN_PREFIX = "osk_"
+
+
+@dataclass(frozen=True)
+class Delegation:
+    """The delegation a request acts for: one State."""
+
+    id: int
+    state: str
+    name: str
+
+
+def hash_token(token: str) -> str:
+    """SHA-256 of a token (tokens are 256-bit random, so a fast hash is enough)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_delegation(
+    session: Session, data: TreatyData, code: str, now: datetime, label: str = ""
+) -> tuple[Delegation, str]:
+    """Create (or reuse) the delegation of State ``code`` and issue a new token."""
+    state = resolve_state(data, code)
+    row = session.execute(
+        select(DelegationRow).where(DelegationRow.state == state.code)
+    ).scalar_one_or_none()
+    if row is None:
+        row = DelegationRow(state=state.code, name=f"Delegation of {state.name}", created_at=now)
+        session.add(row)
+        session.flush()
+        append_audit(session, now, "admin", "delegation.create", f"delegation:{state.code}")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    session.add(
+        TokenRow(delegation_id=row.id, token_hash=hash_token(token), label=label, created_at=now)
+    )
+    session.flush()
+    append_audit(
+        session, now, "admin", "token.create", f"delegation:{state.code}", {"label": label}
+    )
+    return Delegation(row.id, row.state, row.name), token
+
+
+def authenticate(session: Session, token: str) -> Delegation | None:
+    """The delegation a valid, unrevoked token belongs to; None otherwise."""
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    found = session.execute(
+        select(DelegationRow)
+        .join(TokenRow, TokenRow.delegation_id == DelegationRow.id)
+        .where(TokenRow.token_hash == hash_token(token), TokenRow.revoked_at.is_(None))
+    ).scalar_one_or_none()
+    return None if found is None else Delegation(found.id, found.state, found.name)
+
+
+def list_tokens(session: Session) -> list[dict[str, object]]:
+    """Every token: id, delegation, label, created, revoked (never the token itself)."""
+    rows = session.execute(
+        select(TokenRow, DelegationRow.state).join(DelegationRow).order_by(TokenRow.id)
+    ).all()
+    return [
+        {
+            "id": t.id,
+            "state": state,
+            "label": t.label,
+            "created_at": t.created_at,
+            "revoked_at": t.revoked_at,
+        }
+        for t, state in rows
+    ]
+
+
+def revoke_token(session: Session, token_id: int, now: datetime) -> None:
+    """Revoke a token by its id; requests with it are refused from now on."""
+    row = session.get(TokenRow, token_id)
+    if row is None:
+        raise InputError(f"no token with id {token_id}")
+    if row.revoked_at is None:
+        row.revoked_at = now
+        append_audit(session, now, "admin", "token.revoke", f"token:{token_id}")

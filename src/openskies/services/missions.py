@@ -1,0 +1,682 @@
+"""The mission service: notifications, mission plans and reports between delegations.
+
+Each method runs in one transaction: it authorises the delegation by its treaty role in the
+flight on the day (``missions.policy``), applies the step to the flight
+(``missions.lifecycle``), counts quotas under a lock, writes the event, the messages and
+the audit entry, and commits; or refuses with the rule's citation and changes nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from openskies.adapters.database import insert_ignore
+from openskies.adapters.orm import AgreementRow, FlightEventRow, FlightRow, MessageRow, QuotaLockRow
+from openskies.missions.errors import Forbidden, NotFound, Refusal, WrongState
+from openskies.missions.lifecycle import COUNTED_STATES, FlightState, ObservationFlight
+from openskies.missions.messages import render_message
+from openskies.missions.policy import Action, Role, allowed, citation_for
+from openskies.services.audit import append_audit
+from openskies.services.clock import Clock
+from openskies.services.delegations import Delegation
+from openskies.treaty import (
+    DemonstrationBy,
+    Finding,
+    TreatyData,
+    flight_deadlines,
+    is_party,
+    max_flights,
+    observed_cap,
+    passive_quotas_in_year,
+    resolve_holder,
+)
+
+__all__ = ["MissionService", "RouteChecker"]
+
+RouteChecker = Callable[[dict[str, Any], str, str, date], list[Finding]]
+"""Checks a mission plan's route: (GeoJSON, observed, airfield, day) -> violations."""
+
+# Rules the Parties may set aside by agreement ("unless otherwise agreed").
+AGREEABLE_RULES = {
+    "flight_starts_not_before": "Art. VI §II ¶4(E)",
+    "period_ends": "Art. VI §I ¶9",
+    "arrive_by": "Art. VIII §I ¶2",
+    "depart_by": "Art. VI §I ¶20",
+    "inspection_ends_before_flight": "Art. VI §I ¶11",
+    "no_crossing": "Art. VI §II ¶4(G)",
+}
+
+STEP_ACTIONS = {
+    "acknowledge": Action.ACKNOWLEDGE,
+    "arrive": Action.RECORD_ARRIVAL,
+    "prohibit": Action.PROHIBIT,
+    "submit_mission_plan": Action.SUBMIT_MISSION_PLAN,
+    "accept_mission_plan": Action.ANSWER_MISSION_PLAN,
+    "propose_changes": Action.ANSWER_MISSION_PLAN,
+    "accept_changes": Action.ACCEPT_CHANGES,
+    "decline": Action.DECLINE,
+    "start_flight": Action.FLY,
+    "complete_flight": Action.FLY,
+    "depart": Action.RECORD_DEPARTURE,
+    "report": Action.SUBMIT_REPORT,
+}
+
+# step -> (message kind, to all States Parties?)
+STEP_MESSAGES = {
+    "acknowledge": ("acknowledgement", False),
+    "prohibit": ("prohibition", True),
+    "submit_mission_plan": ("mission_plan", False),
+    "accept_mission_plan": ("mission_plan_acceptance", False),
+    "propose_changes": ("mission_plan_changes", False),
+    "accept_changes": ("mission_plan_agreement", False),
+    "decline": ("declination", True),
+    "report": ("mission_report", True),
+}
+
+
+def _flight(row: FlightRow) -> ObservationFlight:
+    return ObservationFlight(
+        id=row.id,
+        observing=row.observing_holder,
+        observed=row.observed_holder,
+        eta=row.eta,
+        notified_at=row.notified_at,
+        state=FlightState(row.state),
+        transit=tuple(row.transit),
+        demonstration_by=DemonstrationBy(row.demonstration_by),
+        agreed_otherwise=set(row.agreed_otherwise),
+        times={k: datetime.fromisoformat(v) for k, v in row.times.items()},
+    )
+
+
+@dataclass
+class MissionService:
+    """Runs the flights of every delegation; holds no state between requests."""
+
+    sessions: sessionmaker[Session]
+    data: TreatyData
+    clock: Clock
+    route_checker: RouteChecker | None = None
+
+    # --- roles ----------------------------------------------------------------------
+
+    def role(self, state: str, row: FlightRow, day: date) -> Role:
+        """The treaty role of ``state`` in the flight on ``day``."""
+        if state not in self.data.states or not is_party(self.data.states[state], day):
+            return Role.NOT_A_PARTY
+        holder = resolve_holder(self.data, state, day).code
+        if holder == row.observing_holder or state == row.observing:
+            return Role.OBSERVING
+        if holder == row.observed_holder or state == row.observed:
+            return Role.OBSERVED
+        if state in row.transit:
+            return Role.TRANSIT
+        return Role.OTHER_PARTY
+
+    def _authorise(self, actor: Delegation, action: Action, role: Role) -> None:
+        if role is Role.NOT_A_PARTY:
+            raise Forbidden.one(
+                "state_party",
+                "Art. XV ¶2; Art. XVII ¶6",
+                f"{actor.state} is not a State Party on {self.clock.now().date().isoformat()}",
+            )
+        if not allowed(action, role):
+            raise Forbidden.one(
+                "treaty_role",
+                citation_for(action).text,
+                f"{actor.state} is the {role.value.replace('_', ' ')} in this flight; "
+                f"{action.value.replace('_', ' ')} is for another role",
+            )
+
+    # --- notification -----------------------------------------------------------------
+
+    def notify(self, actor: Delegation, notice: dict[str, Any]) -> dict[str, Any]:
+        """Notify intent to conduct an observation flight (Art. VI §I ¶5)."""
+        now = self.clock.now()
+        today = now.date()
+        eta: datetime = notice["eta"]
+        if not is_party(self.data.states[actor.state], today):
+            raise Forbidden.one(
+                "state_party",
+                "Art. XV ¶2; Art. XVII ¶6",
+                f"{actor.state} is not a State Party on {today.isoformat()}",
+            )
+        observing = resolve_holder(self.data, actor.state, today)
+        try:
+            observed = resolve_holder(self.data, notice["observed"], eta.date())
+        except Exception as exc:
+            raise Refusal.one("observed_party", "Art. I ¶1", str(exc), field="observed") from None
+        if observed.code == observing.code:
+            raise Refusal.one(
+                "observed_party",
+                "Art. I ¶1",
+                "observation flights are over the territory of other States Parties",
+                field="observed",
+            )
+        lead = timedelta(hours=self.data.limit("notification_before_eta").on(today))
+        if eta - now < lead:
+            raise Refusal.one(
+                "notify_by",
+                "Art. VI §I ¶5",
+                f"notice must be given at least {lead.total_seconds() / 3600:.0f} hours before "
+                f"the ETA; ETA {eta.isoformat()} is {(eta - now).total_seconds() / 3600:.1f} "
+                "hours away",
+                field="eta",
+            )
+        self._check_sites(notice, observed.members)
+        for code in notice.get("transit", []):
+            if code not in self.data.states or not is_party(self.data.states[code], today):
+                raise Refusal.one(
+                    "transit",
+                    "Art. VII ¶1–2",
+                    f"transit State {code} is not a State Party",
+                    field="transit",
+                )
+        with self.sessions.begin() as session:
+            self._count_quotas(session, observing.code, observed.code, eta)
+            flight_id = str(uuid.uuid4())
+            row = FlightRow(
+                id=flight_id,
+                observing=actor.state,
+                observed=notice["observed"].upper(),
+                observing_holder=observing.code,
+                observed_holder=observed.code,
+                quota_year=eta.year,
+                eta=eta,
+                notified_at=now,
+                state=FlightState.NOTIFIED.value,
+                counted=True,
+                demonstration_by=DemonstrationBy.NONE.value,
+                transit=list(notice.get("transit", [])),
+                agreed_otherwise=[],
+                times={"notified_at": now.isoformat()},
+                notification=_plain(notice),
+            )
+            session.add(row)
+            session.flush()
+            session.add(
+                FlightEventRow(
+                    flight_id=flight_id,
+                    seq=1,
+                    step="notify",
+                    at=now,
+                    actor=actor.state,
+                    payload={},
+                    breaches=[],
+                )
+            )
+            recipients = sorted({*observed.members, *row.transit} - {actor.state})
+            self._message(
+                session, row, "notification", actor.state, recipients, True, _plain(notice), now
+            )
+            append_audit(
+                session,
+                now,
+                actor.state,
+                "flight.notify",
+                f"flight:{flight_id}",
+                {"observed": observed.code, "eta": eta.isoformat()},
+            )
+            return self._view(session, row, Role.OBSERVING, now)
+
+    def _check_sites(self, notice: dict[str, Any], members: tuple[str, ...]) -> None:
+        sites = {s.id: s for s in self.data.sites.values() if s.state in members}
+        if not sites:
+            return  # no Ann. E record for this State: nothing to check against
+        for key, role in (
+            ("point_of_entry", "point_of_entry"),
+            ("open_skies_airfield", "open_skies_airfield"),
+        ):
+            value = notice.get(key)
+            if value is None:
+                continue
+            site = sites.get(value)
+            if site is None or role not in site.roles:
+                choices = ", ".join(sorted(i for i, s in sites.items() if role in s.roles))
+                raise Refusal.one(
+                    key,
+                    "Art. VI §I ¶5(A); Ann. E App.1",
+                    f"{value!r} is not a {role.replace('_', ' ')} of the observed "
+                    f"Party (one of: {choices})",
+                    field=key,
+                )
+
+    def _count_quotas(self, session: Session, observing: str, observed: str, eta: datetime) -> None:
+        """Lock both holders' quota rows, then count (Art. III §I ¶4-5, ¶10; Art. VI §I ¶3)."""
+        year = eta.year
+        for holder in sorted({observing, observed}):
+            insert_ignore(session, QuotaLockRow, year=year, holder=holder)
+        session.execute(
+            select(QuotaLockRow)
+            .where(QuotaLockRow.year == year, QuotaLockRow.holder.in_([observing, observed]))
+            .order_by(QuotaLockRow.holder)
+            .with_for_update()
+        ).all()
+        counted = [s.value for s in COUNTED_STATES]
+
+        def count(*where: Any) -> int:
+            return int(
+                session.execute(
+                    select(func.count())
+                    .select_from(FlightRow)
+                    .where(FlightRow.quota_year == year, FlightRow.state.in_(counted), *where)
+                ).scalar_one()
+            )
+
+        passive = passive_quotas_in_year(self.data, year)
+        pair = count(FlightRow.observing_holder == observing, FlightRow.observed_holder == observed)
+        bound = max_flights(self.data, observing, observed, year)
+        if pair + 1 > bound.max:
+            raise Refusal.one(
+                "fifty_percent_rule",
+                "Art. III §I ¶10",
+                f"{observing} has {pair} flights over {observed} in {year}; at most {bound.max}",
+                limit=bound.max,
+                actual=pair + 1,
+            )
+        total_active = count(FlightRow.observing_holder == observing)
+        if total_active + 1 > (passive[observing] or 0):
+            raise Refusal.one(
+                "active_not_above_passive",
+                "Art. III §I ¶5",
+                f"{observing} has used its whole active quota ({passive[observing]}) in {year}",
+                limit=passive[observing],
+                actual=total_active + 1,
+            )
+        accepted = count(FlightRow.observed_holder == observed)
+        cap = observed_cap(passive[observed] or 0, year, self.data)
+        if accepted + 1 > cap:
+            raise Refusal.one(
+                "passive_quota",
+                "Art. III §I ¶4; Ann. A §II",
+                f"{observed} has accepted {accepted} flights in {year}, its "
+                f"passive quota allows {cap}",
+                limit=cap,
+                actual=accepted + 1,
+            )
+        period = timedelta(hours=self.data.limit("observation_period").on(eta.date()))
+        overlapping = session.execute(
+            select(FlightRow.id).where(
+                FlightRow.observed_holder == observed,
+                FlightRow.state.in_(counted),
+                FlightRow.state.notin_(
+                    [
+                        FlightState.COMPLETED.value,
+                        FlightState.DEPARTED.value,
+                        FlightState.REPORTED.value,
+                    ]
+                ),
+                FlightRow.eta < eta + period,
+                FlightRow.eta > eta - period,
+            )
+        ).first()
+        if overlapping is not None:
+            raise Refusal.one(
+                "one_flight_at_a_time",
+                "Art. VI §I ¶3",
+                f"{observed} need not accept a second observation flight in the "
+                "same 96-hour period",
+                field="eta",
+            )
+
+    # --- reading ----------------------------------------------------------------------
+
+    def _load(self, session: Session, flight_id: str, lock: bool = False) -> FlightRow:
+        query = select(FlightRow).where(FlightRow.id == flight_id)
+        row = session.execute(query.with_for_update() if lock else query).scalar_one_or_none()
+        if row is None:
+            raise NotFound(f"no flight {flight_id}")
+        return row
+
+    def list_flights(self, actor: Delegation) -> list[dict[str, Any]]:
+        """Every flight the delegation may see, as its role allows."""
+        now = self.clock.now()
+        with self.sessions.begin() as session:
+            rows = session.execute(select(FlightRow).order_by(FlightRow.eta)).scalars().all()
+            out = []
+            for row in rows:
+                role = self.role(actor.state, row, now.date())
+                if role is Role.NOT_A_PARTY:
+                    self._authorise(actor, Action.READ_NOTIFICATION, role)
+                out.append(self._view(session, row, role, now))
+            return out
+
+    def get_flight(self, actor: Delegation, flight_id: str) -> dict[str, Any]:
+        """One flight as the delegation's role lets it see it; restricted reads are audited."""
+        now = self.clock.now()
+        with self.sessions.begin() as session:
+            row = self._load(session, flight_id)
+            role = self.role(actor.state, row, now.date())
+            self._authorise(actor, Action.READ_NOTIFICATION, role)
+            if allowed(Action.READ_TIMELINE, role):
+                append_audit(session, now, actor.state, "flight.read", f"flight:{flight_id}")
+            return self._view(session, row, role, now)
+
+    def _view(self, session: Session, row: FlightRow, role: Role, now: datetime) -> dict[str, Any]:
+        view: dict[str, Any] = {
+            "id": row.id,
+            "observing": row.observing,
+            "observed": row.observed,
+            "observing_holder": row.observing_holder,
+            "observed_holder": row.observed_holder,
+            "quota_year": row.quota_year,
+            "eta": row.eta.isoformat(),
+            "notified_at": row.notified_at.isoformat(),
+            "notification": row.notification,
+            "role": role.value,
+        }
+        if row.report is not None and allowed(Action.READ_REPORT, role):
+            view["report"] = row.report
+        if allowed(Action.READ_TIMELINE, role):
+            flight = _flight(row)
+            view.update(
+                {
+                    "state": row.state,
+                    "counted": row.state in {s.value for s in COUNTED_STATES},
+                    "times": row.times,
+                    "agreed_otherwise": row.agreed_otherwise,
+                    "breaches": [b.as_json() for b in flight.breaches(self.data, now)],
+                    "deadlines": _deadlines(self.data, flight),
+                    "events": [
+                        {
+                            "seq": e.seq,
+                            "step": e.step,
+                            "at": e.at.isoformat(),
+                            "actor": e.actor,
+                            "breaches": e.breaches,
+                        }
+                        for e in session.execute(
+                            select(FlightEventRow)
+                            .where(FlightEventRow.flight_id == row.id)
+                            .order_by(FlightEventRow.seq)
+                        ).scalars()
+                    ],
+                    "agreements": [
+                        {
+                            "id": a.id,
+                            "rule": a.rule,
+                            "terms": a.terms,
+                            "proposed_by": a.proposed_by,
+                            "accepted_by": a.accepted_by,
+                        }
+                        for a in session.execute(
+                            select(AgreementRow)
+                            .where(AgreementRow.flight_id == row.id)
+                            .order_by(AgreementRow.id)
+                        ).scalars()
+                    ],
+                }
+            )
+        if row.mission_plan is not None and allowed(Action.READ_MISSION_PLAN, role):
+            view["mission_plan"] = row.mission_plan
+        return view
+
+    # --- steps ------------------------------------------------------------------------
+
+    def step(
+        self, actor: Delegation, flight_id: str, step: str, body: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Take one step of the flight's lifecycle as ``actor``."""
+        body = body or {}
+        now = self.clock.now()
+        if step not in STEP_ACTIONS:
+            raise NotFound(f"no step {step!r}")
+        try:
+            with self.sessions.begin() as session:
+                row = self._load(session, flight_id, lock=True)
+                role = self.role(actor.state, row, now.date())
+                self._authorise(actor, STEP_ACTIONS[step], role)
+                if step == "report" and row.report is not None:
+                    raise WrongState.one(
+                        "flight_state", "Art. VI §I ¶21", "the mission report has been sent"
+                    )
+                flight = _flight(row)
+                event = self._apply(flight, step, now, actor, body, row)
+                row.state = flight.state.value
+                row.counted = flight.counted
+                row.times = {k: v.isoformat() for k, v in flight.times.items()}
+                seq = (
+                    len(
+                        session.execute(
+                            select(FlightEventRow.id).where(FlightEventRow.flight_id == row.id)
+                        ).all()
+                    )
+                    + 1
+                )
+                session.add(
+                    FlightEventRow(
+                        flight_id=row.id,
+                        seq=seq,
+                        step=step,
+                        at=now,
+                        actor=actor.state,
+                        payload=_plain({k: v for k, v in event.payload.items() if k != "plan"}),
+                        breaches=[b.as_json() for b in event.breaches],
+                    )
+                )
+                if step in STEP_MESSAGES:
+                    kind, to_all = STEP_MESSAGES[step]
+                    other = row.observed if role is Role.OBSERVING else row.observing
+                    self._message(
+                        session, row, kind, actor.state, [other], to_all, _plain(event.payload), now
+                    )
+                append_audit(
+                    session,
+                    now,
+                    actor.state,
+                    f"flight.{step}",
+                    f"flight:{row.id}",
+                    {"state": row.state},
+                )
+                return self._view(session, row, role, now)
+        except StaleDataError:
+            raise WrongState.one(
+                "concurrent_change", "Art. VI", "the flight changed meanwhile; read it again"
+            ) from None
+
+    def _apply(
+        self,
+        flight: ObservationFlight,
+        step: str,
+        now: datetime,
+        actor: Delegation,
+        body: dict[str, Any],
+        row: FlightRow,
+    ) -> Any:
+        data, who = self.data, actor.state
+        if step == "submit_mission_plan":
+            plan = body["route"]
+            if self.route_checker is not None:
+                airfield = body.get("open_skies_airfield") or row.notification.get(
+                    "open_skies_airfield"
+                )
+                violations = self.route_checker(plan, row.observed, airfield or "", now.date())
+                if violations:
+                    raise Refusal(violations, field="route")
+            event = flight.submit_mission_plan(now, who, data, body["planned_start"], plan)
+            row.mission_plan = {"route": plan, "planned_start": body["planned_start"].isoformat()}
+            return event
+        if step == "propose_changes":
+            return flight.propose_changes(now, who, data, body["grounds"], body.get("changes", {}))
+        if step == "decline":
+            return flight.decline(now, who, data, body.get("reason", ""))
+        if step == "prohibit":
+            return flight.prohibit(now, who, data, body["grounds"], body.get("facts", ""))
+        if step == "report":
+            event = flight.report(now, who, data, body.get("report", {}))
+            row.report = _plain(
+                {**body.get("report", {}), "signed_by": [row.observing, row.observed]}
+            )
+            return event
+        return getattr(flight, step)(now, who, data)
+
+    # --- agreements ("unless otherwise agreed") -----------------------------------------
+
+    def propose_agreement(
+        self, actor: Delegation, flight_id: str, rule: str, terms: str
+    ) -> dict[str, Any]:
+        """Propose to set a rule aside for this flight; the other Party must accept."""
+        now = self.clock.now()
+        if rule not in AGREEABLE_RULES:
+            raise Refusal.one(
+                "agreeable_rule",
+                "Art. VI",
+                f"{rule!r} cannot be agreed otherwise; one of {', '.join(sorted(AGREEABLE_RULES))}",
+                field="rule",
+            )
+        with self.sessions.begin() as session:
+            row = self._load(session, flight_id, lock=True)
+            self._authorise(actor, Action.AGREE_OTHERWISE, self.role(actor.state, row, now.date()))
+            agreement = AgreementRow(
+                flight_id=row.id, rule=rule, terms=terms, proposed_by=actor.state, proposed_at=now
+            )
+            session.add(agreement)
+            session.flush()
+            append_audit(
+                session,
+                now,
+                actor.state,
+                "agreement.propose",
+                f"flight:{row.id}",
+                {"rule": rule, "agreement": agreement.id},
+            )
+            return {
+                "id": agreement.id,
+                "rule": rule,
+                "terms": terms,
+                "proposed_by": actor.state,
+                "accepted_by": None,
+            }
+
+    def accept_agreement(
+        self, actor: Delegation, flight_id: str, agreement_id: int
+    ) -> dict[str, Any]:
+        """Accept the other Party's proposal; the rule is set aside for this flight."""
+        now = self.clock.now()
+        with self.sessions.begin() as session:
+            row = self._load(session, flight_id, lock=True)
+            self._authorise(actor, Action.AGREE_OTHERWISE, self.role(actor.state, row, now.date()))
+            agreement = session.get(AgreementRow, agreement_id)
+            if agreement is None or agreement.flight_id != row.id:
+                raise NotFound(f"no agreement {agreement_id} in flight {flight_id}")
+            if agreement.proposed_by == actor.state:
+                raise Refusal.one(
+                    "agreed_by_both",
+                    AGREEABLE_RULES[agreement.rule],
+                    "an agreement needs the other Party's acceptance",
+                )
+            agreement.accepted_by, agreement.accepted_at = actor.state, now
+            row.agreed_otherwise = sorted({*row.agreed_otherwise, agreement.rule})
+            append_audit(
+                session,
+                now,
+                actor.state,
+                "agreement.accept",
+                f"flight:{row.id}",
+                {"rule": agreement.rule, "agreement": agreement.id},
+            )
+            return {
+                "id": agreement.id,
+                "rule": agreement.rule,
+                "terms": agreement.terms,
+                "proposed_by": agreement.proposed_by,
+                "accepted_by": actor.state,
+            }
+
+    # --- messages ---------------------------------------------------------------------
+
+    def _message(
+        self,
+        session: Session,
+        row: FlightRow,
+        kind: str,
+        sender: str,
+        recipients: list[str],
+        to_all: bool,
+        body: dict[str, Any],
+        now: datetime,
+    ) -> None:
+        answers = (
+            session.execute(
+                select(MessageRow.id)
+                .where(MessageRow.flight_id == row.id)
+                .order_by(MessageRow.id.desc())
+            )
+            .scalars()
+            .first()
+        )
+        message = MessageRow(
+            flight_id=row.id,
+            kind=kind,
+            sender=sender,
+            recipients=recipients,
+            to_all_parties=to_all,
+            answers=answers,
+            created_at=now,
+            body=body,
+            text="",
+        )
+        session.add(message)
+        session.flush()
+        message.text = render_message(
+            message.id, kind, sender, recipients, to_all, now, row.id, answers, body
+        )
+
+    def messages(self, actor: Delegation, box: str) -> list[dict[str, Any]]:
+        """The delegation's inbox (to it, or copies to all Parties) or outbox."""
+        now = self.clock.now()
+        if not is_party(self.data.states[actor.state], now.date()):
+            self._authorise(actor, Action.READ_NOTIFICATION, Role.NOT_A_PARTY)
+        with self.sessions.begin() as session:
+            rows = session.execute(select(MessageRow).order_by(MessageRow.id)).scalars().all()
+            if box == "outbox":
+                mine = [m for m in rows if m.sender == actor.state]
+            else:
+                mine = [
+                    m
+                    for m in rows
+                    if m.sender != actor.state and (actor.state in m.recipients or m.to_all_parties)
+                ]
+            return [
+                {
+                    "id": m.id,
+                    "flight_id": m.flight_id,
+                    "kind": m.kind,
+                    "from": m.sender,
+                    "to": m.recipients,
+                    "to_all_parties": m.to_all_parties,
+                    "answers": m.answers,
+                    "created_at": m.created_at.isoformat(),
+                    "body": m.body,
+                    "text": m.text,
+                }
+                for m in mine
+            ]
+
+
+def _deadlines(data: TreatyData, flight: ObservationFlight) -> list[dict[str, Any]]:
+    return [
+        d.as_json()
+        for d in flight_deadlines(
+            data, flight.eta, flight.timeline(), flight.demonstration_by
+        ).deadlines
+    ]
+
+
+def _plain(value: Any) -> Any:
+    """JSON-safe copy: datetimes and dates as ISO 8601."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
