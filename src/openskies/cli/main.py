@@ -11,6 +11,7 @@ import sys
 import typer
 
 from openskies import __version__
+from openskies.cli.server import audit_app, delegation_app, serve
 from openskies.cli.treaty import app as treaty_app
 from openskies.errors import DataError, OpenSkiesError
 
@@ -24,6 +25,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(treaty_app, name="treaty")
+app.add_typer(delegation_app, name="delegation")
+app.add_typer(audit_app, name="audit")
+app.command()(serve)
 
 
 def _add_optional_commands() -> None:

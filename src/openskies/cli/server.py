@@ -1,0 +1,109 @@
+"""``openskies serve``, ``openskies delegation …`` and ``openskies audit verify``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from openskies.adapters.database import (
+    database_url,
+    make_engine,
+    make_session_factory,
+    upgrade,
+)
+from openskies.cli._common import console, iso, parse_int, print_json
+from openskies.services.audit import verify_audit
+from openskies.services.clock import SystemClock
+from openskies.services.delegations import create_delegation, list_tokens, revoke_token
+from openskies.treaty import load_treaty_data
+
+__all__ = ["audit_app", "delegation_app", "serve"]
+
+delegation_app = typer.Typer(help="Delegations and their API tokens.", no_args_is_help=True)
+audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+
+
+def _sessions():  # type: ignore[no-untyped-def]
+    engine = make_engine(database_url())
+    upgrade(engine)
+    return make_session_factory(engine)
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Run the API and the web app (SQLite by default; OPENSKIES_DATABASE_URL for PostgreSQL)."""
+    import uvicorn
+
+    from openskies.bootstrap import build_app
+
+    url = database_url()
+    console.print(f"openskies on http://{host}:{port}  (database: {url.split('@')[-1]})")
+    uvicorn.run(build_app(url), host=host, port=port, log_level="info")
+
+
+@delegation_app.command("create")
+def delegation_create(
+    code: Annotated[str, typer.Argument(help="ISO 3166 alpha-3 code of the State.")],
+    label: Annotated[str, typer.Option(help="What the token is for.")] = "",
+) -> None:
+    """Create a delegation (if new) and print a new API token, once."""
+    data = load_treaty_data()
+    with _sessions().begin() as session:
+        delegation, token = create_delegation(session, data, code, SystemClock().now(), label)
+    console.print(f"delegation of {delegation.state}: token (shown once, keep it safe):")
+    typer.echo(token)
+
+
+@delegation_app.command("list")
+def delegation_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """List tokens (never the tokens themselves): id, State, label, created, revoked."""
+    with _sessions()() as session:
+        rows = list_tokens(session)
+    if as_json:
+        print_json(
+            [
+                {
+                    **r,
+                    "created_at": iso(r["created_at"]),  # type: ignore[arg-type]
+                    "revoked_at": iso(r["revoked_at"]) if r["revoked_at"] else None,
+                }  # type: ignore[arg-type]
+                for r in rows
+            ]
+        )
+        return
+    table = Table(title="API tokens")
+    for column in ("id", "state", "label", "created", "revoked"):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(
+            str(r["id"]),
+            str(r["state"]),
+            str(r["label"]),
+            str(r["created_at"]),
+            str(r["revoked_at"] or ""),
+        )
+    console.print(table)
+
+
+@delegation_app.command("revoke")
+def delegation_revoke(token_id: Annotated[str, typer.Argument(help="Token id.")]) -> None:
+    """Revoke a token: requests with it are refused from now on."""
+    with _sessions().begin() as session:
+        revoke_token(session, parse_int(token_id, "TOKEN_ID", minimum=1), SystemClock().now())
+    console.print(f"token {token_id} revoked")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the audit chain; name the first broken entry (exit 1 if any)."""
+    with _sessions()() as session:
+        checked, broken, why = verify_audit(session)
+    if broken is None:
+        console.print(f"audit log intact: {checked} entries")
+        return
+    typer.echo(f"audit log BROKEN at entry {broken}: {why}", err=True)
+    raise typer.Exit(1)
