@@ -34,7 +34,7 @@ def test_audit_verify_names_the_first_edited_entry(database_url: str) -> None:
     with engine.begin() as connection:
         connection.execute(text("UPDATE audit_log SET actor = 'FRA' WHERE seq = 3"))
     with sessions() as session:
-        checked, broken, why = verify_audit(session)
+        _, broken, why = verify_audit(session)
     assert broken == 3 and "does not match its hash" in why
     with engine.begin() as connection:
         connection.execute(text("UPDATE audit_log SET actor = 'DEU' WHERE seq = 3"))
