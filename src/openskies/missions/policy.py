@@ -42,7 +42,6 @@ class Action(StrEnum):
     FLY = "fly"  # start and complete the observation flight
     RECORD_DEPARTURE = "record_departure"
     SUBMIT_REPORT = "submit_report"
-    SIGN_REPORT = "sign_report"
     READ_REPORT = "read_report"
     READ_TIMELINE = "read_timeline"
     AGREE_OTHERWISE = "agree_otherwise"
@@ -58,14 +57,13 @@ POLICY: Mapping[Action, tuple[frozenset[Role], str]] = {
     Action.RECORD_ARRIVAL: (frozenset({OBD}), "Art. VI §I ¶10"),
     Action.PROHIBIT: (frozenset({OBD}), "Art. VIII §I ¶1–3"),
     Action.SUBMIT_MISSION_PLAN: (frozenset({OBS}), "Art. VI §II ¶1"),
-    Action.READ_MISSION_PLAN: (frozenset({OBS, OBD}), "Art. VI §II ¶1, ¶6"),
+    Action.READ_MISSION_PLAN: (frozenset({OBS, OBD}), "Art. VI §II ¶1; Art. VI §II ¶6"),
     Action.ANSWER_MISSION_PLAN: (frozenset({OBD}), "Art. VI §II ¶6"),
     Action.ACCEPT_CHANGES: (frozenset({OBS}), "Art. VI §II ¶6; Art. VIII §I ¶5"),
     Action.DECLINE: (frozenset({OBS}), "Art. VIII §I ¶5"),
     Action.FLY: (frozenset({OBS}), "Art. VI §I ¶14"),
     Action.RECORD_DEPARTURE: (frozenset({OBD}), "Art. VI §I ¶19–20"),
     Action.SUBMIT_REPORT: (frozenset({OBS}), "Art. VI §I ¶21"),
-    Action.SIGN_REPORT: (frozenset({OBD}), "Art. VI §I ¶21"),
     Action.READ_REPORT: (frozenset({OBS, OBD, TRA, OTH}), "Art. VI §I ¶21"),
     Action.READ_TIMELINE: (frozenset({OBS, OBD}), "Art. VI"),
     Action.AGREE_OTHERWISE: (frozenset({OBS, OBD}), "Art. VI §I ¶9; Art. VI §II ¶4(E)"),
