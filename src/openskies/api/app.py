@@ -141,7 +141,7 @@ def delegation(
     if credentials is None:
         raise _Unauthorised("send Authorization: Bearer <token> of your delegation")
     svc = service(request)
-    with svc.sessions() as session:
+    with svc.reading()() as session:
         found = authenticate(session, credentials.credentials)
     if found is None:
         raise _Unauthorised("unknown or revoked token")

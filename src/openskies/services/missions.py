@@ -105,6 +105,11 @@ class MissionService:
     data: TreatyData
     clock: Clock
     route_checker: RouteChecker | None = None
+    read_sessions: sessionmaker[Session] | None = None
+
+    def reading(self) -> sessionmaker[Session]:
+        """Sessions for transactions that only read."""
+        return self.read_sessions or self.sessions
 
     # --- roles ----------------------------------------------------------------------
 
@@ -339,7 +344,7 @@ class MissionService:
     def list_flights(self, actor: Delegation) -> list[dict[str, Any]]:
         """Every flight the delegation may see, as its role allows."""
         now = self.clock.now()
-        with self.sessions.begin() as session:
+        with self.reading().begin() as session:
             rows = session.execute(select(FlightRow).order_by(FlightRow.eta)).scalars().all()
             out = []
             for row in rows:
@@ -352,13 +357,15 @@ class MissionService:
     def get_flight(self, actor: Delegation, flight_id: str) -> dict[str, Any]:
         """One flight as the delegation's role lets it see it; restricted reads are audited."""
         now = self.clock.now()
-        with self.sessions.begin() as session:
+        with self.reading().begin() as session:
             row = self._load(session, flight_id)
             role = self.role(actor.state, row, now.date())
             self._authorise(actor, Action.READ_NOTIFICATION, role)
-            if allowed(Action.READ_TIMELINE, role):
+            view = self._view(session, row, role, now)
+        if allowed(Action.READ_TIMELINE, role):
+            with self.sessions.begin() as session:
                 append_audit(session, now, actor.state, "flight.read", f"flight:{flight_id}")
-            return self._view(session, row, role, now)
+        return view
 
     def _view(self, session: Session, row: FlightRow, role: Role, now: datetime) -> dict[str, Any]:
         view: dict[str, Any] = {
@@ -635,7 +642,7 @@ class MissionService:
         now = self.clock.now()
         if not is_party(self.data.states[actor.state], now.date()):
             self._authorise(actor, Action.READ_NOTIFICATION, Role.NOT_A_PARTY)
-        with self.sessions.begin() as session:
+        with self.reading().begin() as session:
             rows = session.execute(select(MessageRow).order_by(MessageRow.id)).scalars().all()
             if box == "outbox":
                 mine = [m for m in rows if m.sender == actor.state]
