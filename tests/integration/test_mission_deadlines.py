@@ -128,7 +128,7 @@ def test_a_prohibited_flight_frees_the_quota_again(env) -> None:
             "point_of_entry": "prt-lisboa-international",
             "eta": START + timedelta(days=4),
         },
-    )
+    )["id"]
     svc.step(who["PRT"], fid, "prohibit", {"grounds": "treaty_breach", "facts": "aircraft"})
     again = svc.notify(
         who["DEU"],
