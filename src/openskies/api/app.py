@@ -14,10 +14,10 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from openskies import __version__
 from openskies.adapters.database import make_engine, make_session_factory, upgrade
+from openskies.api.deps import Unauthorised, authenticated, service
 from openskies.api.schemas import (
     AgreementIn,
     ChangesIn,
@@ -27,10 +27,11 @@ from openskies.api.schemas import (
     ProhibitionIn,
     ReportIn,
 )
+from openskies.api.treaty_routes import router as treaty_router
 from openskies.errors import InputError, OpenSkiesError
 from openskies.missions.errors import NotFound, Refusal
 from openskies.services.clock import Clock, SystemClock
-from openskies.services.delegations import Delegation, authenticate
+from openskies.services.delegations import Delegation
 from openskies.services.missions import MissionService, RouteChecker
 from openskies.treaty import load_treaty_data, parties_on
 
@@ -78,6 +79,7 @@ def create_app(settings: Settings) -> FastAPI:
     _install_errors(app)
     _install_size_limit(app, settings.max_body_bytes)
     _install_routes(app)
+    app.include_router(treaty_router)
     return app
 
 
@@ -125,40 +127,13 @@ def _install_size_limit(app: FastAPI, limit: int) -> None:
         return await call_next(request)
 
 
-bearer = HTTPBearer(auto_error=False)
-
-
-def service(request: Request) -> MissionService:
-    """The mission service of this app."""
-    return request.app.state.service  # type: ignore[no-any-return]
-
-
-def delegation(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> Delegation:
-    """The delegation the request's bearer token belongs to; 401 otherwise."""
-    if credentials is None:
-        raise _Unauthorised("send Authorization: Bearer <token> of your delegation")
-    svc = service(request)
-    with svc.reading()() as session:
-        found = authenticate(session, credentials.credentials)
-    if found is None:
-        raise _Unauthorised("unknown or revoked token")
-    return found
-
-
-class _Unauthorised(OpenSkiesError):
-    pass
-
-
-Me = Annotated[Delegation, Depends(delegation)]
+Me = Annotated[Delegation, Depends(authenticated)]
 Svc = Annotated[MissionService, Depends(service)]
 
 
 def _install_routes(app: FastAPI) -> None:
-    @app.exception_handler(_Unauthorised)
-    async def unauthorised(_: Request, exc: _Unauthorised) -> JSONResponse:
+    @app.exception_handler(Unauthorised)
+    async def unauthorised(_: Request, exc: Unauthorised) -> JSONResponse:
         response = problem(401, "Unauthorised", str(exc))
         response.headers["WWW-Authenticate"] = "Bearer"
         return response

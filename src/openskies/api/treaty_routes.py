@@ -1,0 +1,101 @@
+"""Treaty endpoints: States Parties, quotas and Open Skies airfields on a day."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends
+
+from openskies.api.deps import authenticated
+from openskies.errors import InputError
+from openskies.treaty import (
+    check_in_treaty_period,
+    flight_distances_on,
+    group_on,
+    holder_of,
+    holders_in_year,
+    load_treaty_data,
+    observed_cap,
+    parties_on,
+    passive_quotas_in_year,
+    phase_in_ends,
+    resolve_holder,
+)
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/treaty", dependencies=[Depends(authenticated)])
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"on: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+@router.get("/parties")
+def parties(on: str) -> list[dict[str, Any]]:
+    """The States Parties on a day, with group and quota holder."""
+    data, day = load_treaty_data(), _day(on)
+    out = []
+    for state in parties_on(data, day):
+        group = group_on(data, state.code, day)
+        out.append(
+            {
+                "code": state.code,
+                "name": state.name,
+                "treaty_name": state.treaty_name,
+                "group": group.code if group else None,
+                "quota_holder": holder_of(data, state.code, day).code,
+                "in_force": state.in_force.isoformat() if state.in_force else None,
+            }
+        )
+    return out
+
+
+@router.get("/quotas")
+def quotas(year: int) -> dict[str, Any]:
+    """Passive quotas of the holders in force in a year (null where unknown)."""
+    data = load_treaty_data()
+    check_in_treaty_period(data, date(year, 12, 31))
+    passive = passive_quotas_in_year(data, year)
+    names = {h.code: h.name for h in holders_in_year(data, year)}
+    return {
+        "year": year,
+        "passive": passive,
+        "names": names,
+        "observed_cap": {
+            c: observed_cap(v, year, data) for c, v in passive.items() if v is not None
+        },
+        "phase_in": year <= phase_in_ends(data).year,
+        "unknown": sorted(c for c, v in passive.items() if v is None),
+    }
+
+
+@router.get("/airfields")
+def airfields(observed: str, on: str) -> list[dict[str, Any]]:
+    """Open Skies airfields of the observed Party on a day, with their maximum distances."""
+    data, day = load_treaty_data(), _day(on)
+    check_in_treaty_period(data, day)
+    holder = resolve_holder(data, observed, day)
+    out = []
+    for entry in flight_distances_on(data, day):
+        site = data.sites.get(entry.entry.site or "")
+        if site is None or site.state not in holder.members or site.best_position is None:
+            continue
+        lon, lat = site.best_position
+        out.append(
+            {
+                "id": site.id,
+                "name": site.name,
+                "airfield": entry.entry.airfield,
+                "lon": lon,
+                "lat": lat,
+                "distance_km": entry.distance_km,
+                "citation": entry.citation.text,
+                "source": entry.citation.url,
+            }
+        )
+    return out
