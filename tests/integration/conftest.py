@@ -8,12 +8,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
-from openskies.adapters.database import normalise_url
+from openskies.adapters.database import make_engine, make_session_factory, normalise_url, upgrade
+from openskies.api import create_app
+from openskies.api.app import Settings
+from openskies.services.clock import FixedClock
+from openskies.services.delegations import create_delegation
+from openskies.treaty import load_treaty_data
 
 PG_ENV = "OPENSKIES_TEST_DATABASE_URL"
 
@@ -37,3 +45,35 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         pytest.skip(f"PostgreSQL tests need {PG_ENV} (set by .ci/run)")
     _reset_postgres(url)
     yield url
+
+
+START = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+
+
+class World:
+    """The API, the clock and one client per delegation."""
+
+    def __init__(self, url: str, clock: FixedClock) -> None:
+        self.url, self.clock = url, clock
+        self.engine = make_engine(url)
+        upgrade(self.engine)
+        self.sessions = make_session_factory(self.engine)
+        self.tokens: dict[str, str] = {}
+        with self.sessions.begin() as session:
+            for code in ("DEU", "POL", "FRA", "USA", "PRT", "GBR"):
+                _, self.tokens[code] = create_delegation(
+                    session, load_treaty_data(), code, clock.now()
+                )
+        self.client = TestClient(create_app(Settings(url, clock)))
+
+    def call(self, state: str, method: str, path: str, **kw: Any) -> Any:
+        headers = {"Authorization": f"Bearer {self.tokens[state]}", **kw.pop("headers", {})}
+        return self.client.request(method, path, headers=headers, **kw)
+
+
+@pytest.fixture
+def world(database_url: str) -> Iterator[World]:
+    w = World(database_url, FixedClock(START))
+    with w.client:
+        yield w
+    w.engine.dispose()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.integration.test_mission_flow import World, world  # noqa: F401
+from tests.integration.conftest import World
 
 
 def test_treaty_endpoints(world: World) -> None:

@@ -6,51 +6,12 @@ hours are exact, so every deadline is tested at its edge.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
-from fastapi.testclient import TestClient
-
-from openskies.adapters.database import make_engine, make_session_factory, upgrade
-from openskies.api import create_app
-from openskies.api.app import Settings
 from openskies.services.audit import verify_audit
 from openskies.services.clock import FixedClock
-from openskies.services.delegations import create_delegation
-from openskies.treaty import load_treaty_data
-
-START = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
-
-
-class World:
-    """The API, the clock and one client per delegation."""
-
-    def __init__(self, url: str, clock: FixedClock) -> None:
-        self.url, self.clock = url, clock
-        self.engine = make_engine(url)
-        upgrade(self.engine)
-        self.sessions = make_session_factory(self.engine)
-        self.tokens: dict[str, str] = {}
-        with self.sessions.begin() as session:
-            for code in ("DEU", "POL", "FRA", "USA", "PRT", "GBR"):
-                _, self.tokens[code] = create_delegation(
-                    session, load_treaty_data(), code, clock.now()
-                )
-        self.client = TestClient(create_app(Settings(url, clock)))
-
-    def call(self, state: str, method: str, path: str, **kw: Any) -> Any:
-        headers = {"Authorization": f"Bearer {self.tokens[state]}", **kw.pop("headers", {})}
-        return self.client.request(method, path, headers=headers, **kw)
-
-
-@pytest.fixture
-def world(database_url: str) -> Iterator[World]:
-    w = World(database_url, FixedClock(START))
-    with w.client:
-        yield w
-    w.engine.dispose()
+from tests.integration.conftest import START, World
 
 
 def notice(observed: str = "POL", eta: datetime | None = None, **extra: Any) -> dict[str, Any]:
