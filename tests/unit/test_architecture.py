@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).parents[2] / "src" / "openskies"
-CORE = ["treaty"]
+CORE = ["treaty", "custody"]
 EDGE_LIBRARIES = {"typer", "rich", "fastapi", "sqlalchemy", "psycopg", "httpx", "click"}
 
 
@@ -38,7 +38,7 @@ def test_core_reads_no_clock_and_no_environment(package: str) -> None:
             assert forbidden not in text, f"{path}: {forbidden}"
 
 
-@pytest.mark.parametrize("package", ["openskies.treaty"])
+@pytest.mark.parametrize("package", ["openskies.treaty", "openskies.custody"])
 def test_exported_members_match_all(package: str) -> None:
     module = importlib.import_module(package)
     public = sorted(
