@@ -1,20 +1,24 @@
 # openskies: the two commands of the README are `make run` and `make test`.
-# Everything a command needs is installed here, into .venv, from the package registries.
+# Everything a command needs is installed here, into .venv and web/node_modules, from the
+# package registries; a browser for the browser tests comes from Debian's packages.
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+WEB    := src/openskies/web/static/index.html
+PORT   ?= 8000
 
-.PHONY: run test install lint format bench clean
+.PHONY: run test install web browser lint format bench clean
 
-run: install  ## Install and run the main job on the bundled data.
+run: install web  ## Install, build the web app, seed a demo and serve it on SQLite.
 	$(BIN)/openskies treaty parties
-	$(BIN)/openskies treaty quotas --year $$(date -u +%Y)
+	$(BIN)/openskies demo --port $(PORT)
 
-test: install  ## Install and run the whole test suite (ruff, then pytest).
+test: install web browser  ## Install everything and run the whole test suite.
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check src tests
+	node --test web/test/
 	$(BIN)/pytest -q
 
 install: $(STAMP)
@@ -26,6 +30,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+web: $(WEB)  ## The web app: Leaflet from npm (lockfile), copied with the app into static/.
+
+$(WEB): web/package-lock.json web/build.mjs $(wildcard web/src/*)
+	@command -v npm >/dev/null || { echo "the web app needs Node.js 20+ and npm"; exit 1; }
+	npm ci --prefix web --no-audit --no-fund --loglevel=error
+	node web/build.mjs
+
+browser:  ## Debian's Chromium for the browser tests (Playwright drives it; no download).
+	@test -x /usr/bin/chromium || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+		else echo "no /usr/bin/chromium and no root apt-get: browser tests will be skipped"; fi; }
 
 lint: install
 	$(BIN)/ruff check .
@@ -39,4 +57,4 @@ bench: install  ## Benchmarks (not tests): see docs/benchmarks.md.
 	$(BIN)/python benchmarks/op/run.py --time-limit 1
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis web/node_modules src/openskies/web/static

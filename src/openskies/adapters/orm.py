@@ -27,9 +27,14 @@ __all__ = [
     "AuditHeadRow",
     "AuditRow",
     "Base",
+    "CopyRequestRow",
+    "CustodyObjectRow",
+    "DelegationKeyRow",
     "DelegationRow",
     "FlightEventRow",
     "FlightRow",
+    "HoldingRow",
+    "LedgerLeafRow",
     "MessageRow",
     "QuotaLockRow",
     "TokenRow",
@@ -184,3 +189,62 @@ class AuditHeadRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(Integer)
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class DelegationKeyRow(Base):
+    """A delegation's Ed25519 key for signing custody events (held by the service)."""
+
+    __tablename__ = "delegation_keys"
+    state: Mapped[str] = mapped_column(String(40), primary_key=True)
+    public_key: Mapped[str] = mapped_column(String(64))
+    private_key: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+
+
+class CustodyObjectRow(Base):
+    """An original or duplicate in the object store, by its SHA-256."""
+
+    __tablename__ = "custody_objects"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    flight_id: Mapped[str | None] = mapped_column(ForeignKey("flights.id"), index=True)
+    flight_reference: Mapped[str] = mapped_column(String(6))
+    observing: Mapped[str] = mapped_column(String(3))
+    observed: Mapped[str] = mapped_column(String(3))
+    annotation: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+
+
+class HoldingRow(Base):
+    """Who holds (and so may download) an object: original holder or duplicate recipient."""
+
+    __tablename__ = "custody_holdings"
+    __table_args__ = (UniqueConstraint("sha256", "party"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(ForeignKey("custody_objects.sha256"), index=True)
+    party: Mapped[str] = mapped_column(String(3), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    since: Mapped[datetime]
+
+
+class CopyRequestRow(Base):
+    """A copy request of Art. IX §IV ¶1 and what was decided."""
+
+    __tablename__ = "copy_requests"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requester: Mapped[str] = mapped_column(String(3), index=True)
+    sha256: Mapped[str] = mapped_column(ForeignKey("custody_objects.sha256"))
+    request: Mapped[dict[str, Any]] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(20))
+    requested_at: Mapped[datetime]
+    decision: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+
+
+class LedgerLeafRow(Base):
+    """One leaf of the custody transparency log (append-only)."""
+
+    __tablename__ = "ledger_leaves"
+    index: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    leaf: Mapped[str] = mapped_column(Text)
+    leaf_hash: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]

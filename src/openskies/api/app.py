@@ -6,18 +6,23 @@ Every request carries ``Authorization: Bearer <token>`` of one delegation.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from openskies import __version__
 from openskies.adapters.database import make_engine, make_session_factory, upgrade
+from openskies.api.custody_routes import router as custody_router
 from openskies.api.deps import Unauthorised, authenticated, service
+from openskies.api.plan_routes import geo_router
+from openskies.api.plan_routes import router as plan_router
 from openskies.api.schemas import (
     AgreementIn,
     ChangesIn,
@@ -31,9 +36,11 @@ from openskies.api.treaty_routes import router as treaty_router
 from openskies.errors import InputError, OpenSkiesError
 from openskies.missions.errors import NotFound, Refusal
 from openskies.services.clock import Clock, SystemClock
+from openskies.services.custody import CustodyService, make_object_store
 from openskies.services.delegations import Delegation
 from openskies.services.missions import MissionService, RouteChecker
 from openskies.treaty import load_treaty_data, parties_on
+from openskies.web import static_dir
 
 __all__ = ["Settings", "create_app"]
 
@@ -49,6 +56,7 @@ class Settings:
     clock: Clock = field(default_factory=SystemClock)
     route_checker: RouteChecker | None = None
     max_body_bytes: int = MAX_BODY_BYTES
+    object_store: str | None = None  # a directory or s3://bucket/prefix
 
 
 def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
@@ -64,6 +72,10 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = make_engine(settings.database_url)
         upgrade(engine)
+        store = make_object_store(settings.object_store, settings.database_url)
+        app.state.custody = CustodyService(
+            make_session_factory(engine), load_treaty_data(), settings.clock, store
+        )
         app.state.service = MissionService(
             make_session_factory(engine), load_treaty_data(), settings.clock, settings.route_checker
         )
@@ -77,9 +89,14 @@ def create_app(settings: Settings) -> FastAPI:
         description="Observation flights under the Treaty on Open Skies.",
     )
     _install_errors(app)
-    _install_size_limit(app, settings.max_body_bytes)
+    app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
     _install_routes(app)
     app.include_router(treaty_router)
+    app.include_router(plan_router)
+    app.include_router(geo_router)
+    app.include_router(custody_router)
+    if (static_dir() / "index.html").is_file():  # the web app, when it has been built
+        app.mount("/", StaticFiles(directory=static_dir(), html=True), name="web")
     return app
 
 
@@ -112,19 +129,50 @@ def _install_errors(app: FastAPI) -> None:
         return problem(422, "Invalid request", detail, errors=errors)
 
 
-def _install_size_limit(app: FastAPI, limit: int) -> None:
-    @app.middleware("http")
-    async def size_limit(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        declared = request.headers.get("content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            return problem(413, "Request too large", f"a request body is at most {limit} bytes")
-        if request.method in ("POST", "PUT", "PATCH") and declared is None:
-            body = await request.body()
-            if len(body) > limit:
-                return problem(413, "Request too large", f"a request body is at most {limit} bytes")
-        return await call_next(request)
+class BodySizeLimit:
+    """ASGI middleware: refuse request bodies over ``limit`` bytes with 413 problem+json.
+
+    Sensor data uploads (paths ending in ``/data``) are streamed to the object store and
+    not limited here. A pure ASGI middleware, so streamed responses pass untouched.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].endswith("/data"):
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            await self._refuse(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _TooLarge:
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = problem(
+            413, "Request too large", f"a request body is at most {self.limit} bytes"
+        )
+        await response(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass
 
 
 Me = Annotated[Delegation, Depends(authenticated)]

@@ -11,7 +11,8 @@ import sys
 import typer
 
 from openskies import __version__
-from openskies.cli.server import audit_app, delegation_app, serve
+from openskies.cli.plan_flight import app as plan_app
+from openskies.cli.server import audit_app, delegation_app, demo, serve
 from openskies.cli.treaty import app as treaty_app
 from openskies.errors import DataError, OpenSkiesError
 
@@ -28,15 +29,10 @@ app.add_typer(treaty_app, name="treaty")
 app.add_typer(delegation_app, name="delegation")
 app.add_typer(audit_app, name="audit")
 app.command()(serve)
+app.command()(demo)
 
 
-def _add_optional_commands() -> None:
-    from openskies.cli.plan import app as plan_app
-
-    app.add_typer(plan_app, name="plan")
-
-
-# _add_optional_commands()  # enabled once the planner CLI lands
+app.add_typer(plan_app, name="plan")
 
 
 @app.command()

@@ -19,7 +19,7 @@ from openskies.services.clock import SystemClock
 from openskies.services.delegations import create_delegation, list_tokens, revoke_token
 from openskies.treaty import load_treaty_data
 
-__all__ = ["audit_app", "delegation_app", "serve"]
+__all__ = ["audit_app", "delegation_app", "demo", "serve"]
 
 delegation_app = typer.Typer(help="Delegations and their API tokens.", no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
@@ -107,3 +107,21 @@ def audit_verify() -> None:
         return
     typer.echo(f"audit log BROKEN at entry {broken}: {why}", err=True)
     raise typer.Exit(1)
+
+
+def demo(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Seed two delegations (Germany and Poland), print their tokens, and serve the app."""
+    data = load_treaty_data()
+    with _sessions().begin() as session:
+        tokens = {
+            code: create_delegation(session, data, code, SystemClock().now(), "demo")[1]
+            for code in ("DEU", "POL")
+        }
+    console.print("[bold]Demo delegations[/] (sign in at the web app with a token):")
+    for code, token in tokens.items():
+        console.print(f"  {code}: {token}")
+    console.print(f"Open http://{host}:{port}/ in a browser.")
+    serve(host, port)

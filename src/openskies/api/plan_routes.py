@@ -1,0 +1,186 @@
+"""Planner endpoints: territories, demo sites, plan, check, export, restriction impact."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import FileResponse, PlainTextResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from openskies.api.deps import authenticated
+from openskies.errors import InputError
+from openskies.geo import Territories, load_territories
+from openskies.planning import (
+    Leg,
+    Site,
+    flight_context,
+    plan_flight,
+    plan_to_geojson,
+    restriction_impact,
+    route_from_geojson,
+    route_to_gpx,
+    route_to_kml,
+    swath_half_width_km,
+    validate_route,
+)
+from openskies.planning.sites import demo_sites, sites_from_geojson
+from openskies.treaty import load_treaty_data
+
+__all__ = ["geo_router", "router"]
+
+router = APIRouter(prefix="/api/plan", dependencies=[Depends(authenticated)])
+geo_router = APIRouter(prefix="/api/geo", dependencies=[Depends(authenticated)])
+
+
+@cache
+def _territories() -> Territories:
+    return load_territories()
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class FlightIn(_Body):
+    """Plan a flight: observed Party, airfield, day, sites (null for the demo set)."""
+
+    observed: str = Field(min_length=3, max_length=16)
+    airfield: str = Field(min_length=1, max_length=80)
+    date: date
+    sites: dict[str, Any] | None = None
+    time_limit: float = Field(default=2.0, gt=0, le=30)
+    hagl_m: float = Field(default=6520.0, gt=0, le=20000)
+
+
+class CheckIn(_Body):
+    """Check a route (GeoJSON) over the observed Party on a day."""
+
+    route: dict[str, Any]
+    observed: str = Field(min_length=3, max_length=16)
+    date: date
+    airfield: str | None = None
+
+
+class ImpactIn(FlightIn):
+    """Compare the best plan with and without a restriction."""
+
+    restriction: Literal["sub_limits", "border_buffer", "altitude_floor"]
+    floor_hagl_m: float | None = Field(default=None, gt=0, le=20000)
+
+
+def _sites(body: FlightIn, observed_state: str) -> list[Site]:
+    if body.sites is None:
+        return demo_sites(observed_state)
+    return sites_from_geojson(body.sites, "sites")
+
+
+@geo_router.get("/territories")
+def territories() -> FileResponse:
+    """The shipped territories (Natural Earth), as GeoJSON."""
+    path = resources.files("openskies.geo") / "data" / "territories.geojson"
+    return FileResponse(
+        str(path),
+        media_type="application/geo+json",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
+
+
+@router.get("/demo-sites")
+def demo(observed: str) -> dict[str, Any]:
+    """The demo site set of a State: its airfields (airportsdata), as GeoJSON points."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [s.lon, s.lat]},
+                "properties": {"id": s.id, "value": s.value},
+            }
+            for s in demo_sites(observed)
+        ],
+    }
+
+
+@router.post("/flight")
+def flight(body: FlightIn) -> dict[str, Any]:
+    """The most valuable valid route, as a GeoJSON FeatureCollection."""
+    ctx = flight_context(
+        load_treaty_data(), _territories(), body.observed, body.airfield, body.date
+    )
+    leg = Leg(hagl_m=body.hagl_m, sensors=tuple(ctx.sensors))
+    plan = plan_flight(ctx, _sites(body, ctx.observed_states[0]), body.time_limit, leg)
+    return plan_to_geojson(plan, ctx.budget_km, swath_km=_swath(ctx, leg))
+
+
+def _swath(ctx: Any, leg: Leg) -> float:
+    return max(
+        (
+            swath_half_width_km(s, leg.hagl_m, ctx.data, ctx.on)
+            for s in ctx.sensors.values()
+            if s.id in leg.sensors
+        ),
+        default=0.0,
+    )
+
+
+@router.post("/check")
+def check(body: CheckIn) -> dict[str, Any]:
+    """Every violation of a route, with its citation and leg."""
+    route = route_from_geojson(body.route, "route")
+    start = body.airfield or route.start_airfield
+    if not start:
+        raise InputError("airfield: name the Open Skies airfield (the route does not)")
+    ctx = flight_context(
+        load_treaty_data(),
+        _territories(),
+        body.observed,
+        start,
+        body.date,
+        end_airfield=route.end_airfield or None,
+    )
+    result = validate_route(route, ctx)
+    return {
+        "valid": result.valid,
+        "violations": [v.as_json() for v in result.violations],
+        "length_km": round(result.length_km, 3),
+        "budget_km": ctx.budget_km,
+    }
+
+
+@router.post("/export")
+def export(
+    route: dict[str, Any],
+    format: Literal["geojson", "kml", "gpx"] = "geojson",
+) -> Response:
+    """The route as GeoJSON, KML or GPX."""
+    parsed = route_from_geojson(route, "route")
+    if format == "kml":
+        return PlainTextResponse(
+            route_to_kml(parsed), media_type="application/vnd.google-earth.kml+xml"
+        )
+    if format == "gpx":
+        return PlainTextResponse(route_to_gpx(parsed), media_type="application/gpx+xml")
+    return PlainTextResponse(json.dumps(route), media_type="application/geo+json")
+
+
+@router.post("/impact")
+def impact(body: ImpactIn) -> dict[str, Any]:
+    """The best value with and without a restriction, and both routes."""
+    ctx = flight_context(
+        load_treaty_data(), _territories(), body.observed, body.airfield, body.date
+    )
+    leg = Leg(hagl_m=body.hagl_m, sensors=tuple(ctx.sensors))
+    result = restriction_impact(
+        ctx,
+        _sites(body, ctx.observed_states[0]),
+        body.restriction,
+        body.time_limit,
+        body.floor_hagl_m,
+        leg,
+    )
+    return result.as_json(ctx.budget_km)

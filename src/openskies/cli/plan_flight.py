@@ -1,0 +1,171 @@
+"""``openskies plan flight`` and ``openskies plan check``: treaty-valid observation routes."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+from rich.table import Table
+
+from openskies.cli._common import console, parse_date, print_json, today
+from openskies.cli.plan import app
+from openskies.errors import InputError
+from openskies.geo import Territories, load_territories
+from openskies.planning import (
+    Aircraft,
+    Leg,
+    flight_context,
+    plan_flight,
+    plan_to_geojson,
+    read_route,
+    read_sites,
+    route_to_gpx,
+    route_to_kml,
+    validate_route,
+)
+from openskies.planning.sites import demo_sites
+from openskies.treaty import load_treaty_data
+
+__all__ = ["aircraft_named", "check", "flight"]
+
+
+@cache
+def _territories() -> Territories:
+    return load_territories()
+
+
+def aircraft_named(name: str | None) -> Aircraft | None:
+    """An aircraft of ``planning/data/aircraft.yaml`` by id (e.g. ``tu-214on``)."""
+    if name is None:
+        return None
+    path = Path(__file__).parents[1] / "planning" / "data" / "aircraft.yaml"
+    known = yaml.safe_load(path.read_text(encoding="utf-8"))["aircraft"]
+    if name not in known:
+        raise InputError(f"--aircraft: unknown {name!r}; one of {', '.join(sorted(known))}")
+    entry = known[name]
+    if entry["cruise_speed_kmh"] is None:
+        raise InputError(f"--aircraft {name}: its cruise speed is not known (no public source)")
+    return Aircraft(entry["name"], float(entry["cruise_speed_kmh"]), entry["range_km"])
+
+
+def _options(aircraft: str | None) -> dict[str, Any]:
+    found = aircraft_named(aircraft)
+    return {} if found is None else {"aircraft": found}
+
+
+@app.command("flight")
+def flight(
+    observed: Annotated[str, typer.Option(help="Observed Party: State or holder code.")],
+    airfield: Annotated[str, typer.Option(help="Open Skies airfield: name, site id or ICAO.")],
+    on: Annotated[str | None, typer.Option("--date", help="Day of the flight, YYYY-MM-DD.")] = None,
+    sites: Annotated[
+        str, typer.Option(help="Sites: a GeoJSON or CSV (id,lat,lon,value) file, or 'demo'.")
+    ] = "demo",
+    time_limit: Annotated[float, typer.Option(help="Optimiser time limit, s.")] = 3.0,
+    hagl_m: Annotated[float, typer.Option(help="Height above ground of the legs, m.")] = 6520.0,
+    aircraft: Annotated[str | None, typer.Option(help="Aircraft id (aircraft.yaml).")] = None,
+    export: Annotated[
+        Path | None, typer.Option(help="Also write the route: .geojson, .kml or .gpx.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Plan the most valuable treaty-valid route over the sites from an Open Skies airfield."""
+    data = load_treaty_data()
+    day = parse_date(on, "--date") if on else today()
+    if not time_limit > 0:
+        raise InputError("--time-limit: must be a positive number of seconds")
+    ctx = flight_context(data, _territories(), observed, airfield, day, **_options(aircraft))
+    candidates = demo_sites(ctx.observed_states[0]) if sites == "demo" else read_sites(Path(sites))
+    plan = plan_flight(ctx, candidates, time_limit, Leg(hagl_m=hagl_m, sensors=tuple(ctx.sensors)))
+    collection = plan_to_geojson(plan, ctx.budget_km)
+    if export is not None:
+        _export(export, collection, plan.route)
+    if as_json:
+        print_json(collection)
+        return
+    route = collection["features"][0]["properties"]
+    console.print(
+        f"{'[green]valid[/]' if route['valid'] else '[red]not valid[/]'} route from "
+        f"{ctx.airfield.name}: {route['length_km']:,.1f} km of {ctx.budget_km:,.0f} km "
+        f"({ctx.budget_citation.text}); {len(route['sites_observed'])} sites, value "
+        f"{route['value']:g}; {len(plan.excluded)} sites set aside; "
+        f"{plan.solve_seconds:.2f} s"
+    )
+    _violations(route["violations"])
+
+
+def _export(path: Path, collection: dict[str, Any], route: Any) -> None:
+    suffix = path.suffix.lower()
+    if suffix in (".geojson", ".json"):
+        path.write_text(json.dumps(collection, indent=2), encoding="utf-8")
+    elif suffix == ".kml":
+        path.write_text(route_to_kml(route), encoding="utf-8")
+    elif suffix == ".gpx":
+        path.write_text(route_to_gpx(route), encoding="utf-8")
+    else:
+        raise InputError(f"--export: {path.name}: use .geojson, .kml or .gpx")
+
+
+def _violations(violations: list[dict[str, Any]]) -> None:
+    if not violations:
+        return
+    table = Table(title="Findings")
+    for column in ("rule", "leg", "severity", "citation", "message"):
+        table.add_column(column, overflow="fold")
+    for v in violations:
+        table.add_row(
+            v["rule"],
+            "" if v["leg"] is None else str(v["leg"]),
+            v["severity"],
+            v["citation"],
+            v["message"],
+        )
+    console.print(table)
+
+
+@app.command("check")
+def check(
+    route_file: Annotated[Path, typer.Argument(help="Route as GeoJSON (a LineString).")],
+    observed: Annotated[str, typer.Option(help="Observed Party: State or holder code.")],
+    on: Annotated[str | None, typer.Option("--date", help="Day of the flight, YYYY-MM-DD.")] = None,
+    airfield: Annotated[
+        str | None, typer.Option(help="Open Skies airfield (default: the route's start_airfield).")
+    ] = None,
+    aircraft: Annotated[str | None, typer.Option(help="Aircraft id (aircraft.yaml).")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Check a route against every rule of the treaty; list each violation with its citation."""
+    data = load_treaty_data()
+    day = parse_date(on, "--date") if on else today()
+    route = read_route(route_file)
+    start = airfield or route.start_airfield
+    if not start:
+        raise InputError("--airfield: name the Open Skies airfield (the route does not)")
+    ctx = flight_context(
+        data,
+        _territories(),
+        observed,
+        start,
+        day,
+        end_airfield=route.end_airfield or None,
+        **_options(aircraft),
+    )
+    result = validate_route(route, ctx)
+    out = {
+        "valid": result.valid,
+        "violations": [v.as_json() for v in result.violations],
+        "length_km": round(result.length_km, 3),
+        "budget_km": ctx.budget_km,
+    }
+    if as_json:
+        print_json(out)
+        return
+    console.print(
+        f"{'[green]valid[/]' if result.valid else '[red]not valid[/]'}: "
+        f"{result.length_km:,.1f} km of {ctx.budget_km:,.0f} km"
+    )
+    _violations(out["violations"])

@@ -1,0 +1,99 @@
+"""Route exports: GeoJSON (native), KML (simplekml) and GPX (gpxpy)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gpxpy.gpx
+import shapely
+import shapely.geometry
+import simplekml
+
+from openskies.geo import geodesic_buffer
+from openskies.planning.planner import FlightPlan
+from openskies.planning.route import Route
+
+__all__ = ["plan_to_geojson", "route_to_gpx", "route_to_kml"]
+
+
+def plan_to_geojson(
+    plan: FlightPlan, budget_km: float, swath_km: float | None = None
+) -> dict[str, Any]:
+    """A FeatureCollection: the route LineString (with the check), fixes, observed sites,
+    and, given its half-width, the swath as a polygon (for display)."""
+    route = plan.route
+    features: list[dict[str, Any]] = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "LineString", "coordinates": [list(p) for p in route.points]},
+            "properties": {
+                "kind": "route",
+                "start_airfield": route.start_airfield,
+                "end_airfield": route.end_airfield,
+                "length_km": round(plan.check.length_km, 3),
+                "observation_km": round(plan.check.observation_km, 3),
+                "budget_km": budget_km,
+                "value": plan.value,
+                "sites_observed": [s.id for s in plan.observed_sites],
+                "valid": plan.check.valid,
+                "violations": [v.as_json() for v in plan.check.violations],
+                "legs": [
+                    {"hagl_m": leg.hagl_m, "sensors": list(leg.sensors), "transit": leg.transit}
+                    for leg in route.legs
+                ],
+            },
+        }
+    ]
+    for index, w in enumerate(route.waypoints):
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [w.lon, w.lat]},
+                "properties": {
+                    "kind": "waypoint",
+                    "index": index,
+                    "name": w.name,
+                    "fix_kind": w.kind.value,
+                    "turn": w.turn.value,
+                    "site": w.site_id,
+                },
+            }
+        )
+    for site in plan.observed_sites:
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [site.lon, site.lat]},
+                "properties": {"kind": "observed_site", "id": site.id, "value": site.value},
+            }
+        )
+    if swath_km:
+        swath = geodesic_buffer(shapely.LineString(route.points), swath_km)
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": shapely.geometry.mapping(swath),
+                "properties": {"kind": "swath", "half_width_km": swath_km},
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def route_to_kml(route: Route, name: str = "openskies route") -> str:
+    """The route as KML: a line and a placemark per waypoint."""
+    kml = simplekml.Kml(name=name)
+    line = kml.newlinestring(name=name, coords=route.points)
+    line.altitudemode = simplekml.AltitudeMode.relativetoground
+    for w in route.waypoints:
+        kml.newpoint(name=w.name or w.kind.value, coords=[w.point])
+    return str(kml.kml())
+
+
+def route_to_gpx(route: Route, name: str = "openskies route") -> str:
+    """The route as GPX 1.1: one <rte> with a point per waypoint."""
+    gpx = gpxpy.gpx.GPX()
+    gpx_route = gpxpy.gpx.GPXRoute(name=name)
+    for w in route.waypoints:
+        gpx_route.points.append(gpxpy.gpx.GPXRoutePoint(w.lat, w.lon, name=w.name or None))
+    gpx.routes.append(gpx_route)
+    return str(gpx.to_xml())

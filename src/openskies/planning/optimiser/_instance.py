@@ -1,0 +1,197 @@
+"""Orienteering-problem instances and solutions: immutable values, validated once.
+
+An instance is a complete, symmetric distance matrix over points ``0 .. n-1``, a
+non-negative score per point, a distance budget, and the two terminal points of the
+route (``start`` and ``end``; equal for a round trip from one airfield). Distances are
+in whatever unit the caller uses (the flight planner passes geodesic kilometres); the
+budget is in the same unit. Nothing here assumes Euclidean geometry except
+:meth:`OPInstance.from_coordinates`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from openskies.errors import InputError
+
+__all__ = ["BUDGET_RTOL", "OPInstance", "OPSolution"]
+
+BUDGET_RTOL = 1e-9
+"""Relative tolerance on the budget: a route is feasible when length <= budget * (1 + 1e-9)."""
+
+
+def _frozen(array: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    array = np.array(array, dtype=np.float64, copy=True)
+    array.flags.writeable = False
+    return array
+
+
+@dataclass(frozen=True, eq=False)
+class OPInstance:
+    """An orienteering problem: collect the most score on a route no longer than the budget.
+
+    ``dist[i, j]`` is the distance from point ``i`` to point ``j`` (same unit as
+    ``budget``); ``scores[i]`` is the value of visiting point ``i`` (counted once).
+    Every route starts at ``start`` and ends at ``end``; these may be the same point.
+    Arrays are copied and made read-only.
+    """
+
+    budget: float
+    scores: npt.NDArray[np.float64]
+    dist: npt.NDArray[np.float64]
+    start: int = 0
+    end: int = 1
+    coords: npt.NDArray[np.float64] | None = None
+
+    def __post_init__(self) -> None:
+        dist = _frozen(self.dist)
+        scores = _frozen(self.scores)
+        object.__setattr__(self, "dist", dist)
+        object.__setattr__(self, "scores", scores)
+        if self.coords is not None:
+            object.__setattr__(self, "coords", _frozen(self.coords))
+        budget = float(self.budget)
+        object.__setattr__(self, "budget", budget)
+
+        if dist.ndim != 2 or dist.shape[0] != dist.shape[1] or dist.shape[0] < 1:
+            raise InputError(f"dist must be a square n×n matrix, got shape {dist.shape}")
+        n = dist.shape[0]
+        if scores.shape != (n,):
+            raise InputError(f"scores must have one value per point ({n}), got {scores.shape}")
+        if self.coords is not None and (self.coords.ndim != 2 or self.coords.shape[0] != n):
+            raise InputError(f"coords must have one row per point ({n}), got {self.coords.shape}")
+        if not (math.isfinite(budget) and budget >= 0):
+            raise InputError(f"budget must be a finite number >= 0, got {self.budget!r}")
+        if not np.all(np.isfinite(dist)) or np.any(dist < 0):
+            raise InputError("dist must hold finite distances >= 0")
+        scale = float(dist.max()) if n > 1 else 0.0
+        if not np.allclose(dist, dist.T, rtol=1e-9, atol=1e-12 * max(scale, 1.0)):
+            raise InputError("dist must be symmetric (dist[i, j] == dist[j, i])")
+        if not np.all(np.isfinite(scores)) or np.any(scores < 0):
+            raise InputError("scores must be finite numbers >= 0")
+        for name in ("start", "end"):
+            index = getattr(self, name)
+            if isinstance(index, bool) or not isinstance(index, int | np.integer):
+                raise InputError(f"{name} must be an integer point index, got {index!r}")
+            if not 0 <= int(index) < n:
+                raise InputError(f"{name} = {index} is not a point index in 0..{n - 1}")
+            object.__setattr__(self, name, int(index))
+        direct = float(dist[self.start, self.end])
+        if direct > self.budget_limit:
+            raise InputError(
+                f"no route fits the budget: start {self.start} to end {self.end} is "
+                f"{direct:g} > budget {budget:g}"
+            )
+
+    @classmethod
+    def from_coordinates(
+        cls,
+        xy: npt.ArrayLike,
+        scores: npt.ArrayLike,
+        budget: float,
+        start: int = 0,
+        end: int = 1,
+    ) -> OPInstance:
+        """Instance on planar points with unrounded Euclidean distances.
+
+        ``xy`` is an ``(n, 2)`` array of coordinates, in the unit of ``budget``.
+        """
+        points = np.asarray(xy, dtype=np.float64)
+        if points.ndim != 2 or points.shape[1] != 2:
+            raise InputError(f"xy must be an (n, 2) array of coordinates, got {points.shape}")
+        if not np.all(np.isfinite(points)):
+            raise InputError("xy must hold finite coordinates")
+        diff = points[:, None, :] - points[None, :, :]
+        dist = np.sqrt(np.einsum("ijk,ijk->ij", diff, diff))
+        return cls(
+            budget=budget,
+            scores=np.asarray(scores, dtype=np.float64),
+            dist=dist,
+            start=start,
+            end=end,
+            coords=points,
+        )
+
+    @classmethod
+    def from_distance_matrix(
+        cls,
+        dist: npt.ArrayLike,
+        scores: npt.ArrayLike,
+        budget: float,
+        start: int = 0,
+        end: int = 1,
+        coords: npt.ArrayLike | None = None,
+    ) -> OPInstance:
+        """Instance on a precomputed symmetric distance matrix (e.g. geodesic km)."""
+        return cls(
+            budget=budget,
+            scores=np.asarray(scores, dtype=np.float64),
+            dist=np.asarray(dist, dtype=np.float64),
+            start=start,
+            end=end,
+            coords=None if coords is None else np.asarray(coords, dtype=np.float64),
+        )
+
+    @property
+    def n_points(self) -> int:
+        """Number of points, terminals included."""
+        return int(self.dist.shape[0])
+
+    @property
+    def budget_limit(self) -> float:
+        """Largest feasible route length: the budget with a relative tolerance of 1e-9."""
+        return self.budget * (1.0 + BUDGET_RTOL)
+
+    def route_length(self, route: Sequence[int]) -> float:
+        """Length of a route given as point indices (sum of its legs, compensated)."""
+        legs = self.dist[
+            np.asarray(route[:-1], dtype=np.intp), np.asarray(route[1:], dtype=np.intp)
+        ]
+        return math.fsum(legs.tolist())
+
+    def route_score(self, route: Sequence[int]) -> float:
+        """Score of a route: each distinct point counts once (terminals included)."""
+        return math.fsum(self.scores[sorted(set(route))].tolist())
+
+    def check_route(self, route: Sequence[int]) -> None:
+        """Raise InputError unless the route is a feasible route of this instance."""
+        if len(route) < 2 or route[0] != self.start or route[-1] != self.end:
+            raise InputError(f"route must run from {self.start} to {self.end}: {route!r}")
+        inner = list(route[1:-1])
+        if any(not 0 <= p < self.n_points for p in route):
+            raise InputError("route names a point index out of range")
+        if len(set(inner)) != len(inner) or {self.start, self.end} & set(inner):
+            raise InputError("route visits a point more than once")
+        length = self.route_length(route)
+        if length > self.budget_limit:
+            raise InputError(f"route length {length:g} exceeds budget {self.budget:g}")
+
+
+@dataclass(frozen=True)
+class OPSolution:
+    """A feasible route from ``start`` to ``end``, its score and its length.
+
+    ``route`` lists point indices in visiting order, terminals included;
+    ``length`` is in the unit of the instance's distances and never exceeds its budget
+    (relative tolerance 1e-9); ``upper_bound`` is a proven bound on the optimal score
+    (``proven_optimal`` when the route reaches it); ``iterations`` counts rounds of the
+    search, ``elapsed_s`` its wall time and ``best_found_s`` when its score was first reached.
+    """
+
+    route: tuple[int, ...]
+    score: float
+    length: float
+    upper_bound: float
+    iterations: int
+    elapsed_s: float
+    best_found_s: float
+
+    @property
+    def proven_optimal(self) -> bool:
+        """True when the score reaches the proven upper bound."""
+        return self.score >= self.upper_bound - 1e-9 * max(1.0, abs(self.upper_bound))

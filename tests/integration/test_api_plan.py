@@ -1,0 +1,96 @@
+"""Planner endpoints of the API: plan, check, export, impact, territories."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.integration.conftest import World
+
+
+@pytest.fixture
+def sqlite_only(database_url: str) -> None:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("the planner endpoints use no database: SQLite is enough")
+
+
+def test_plan_check_export_and_impact(sqlite_only: None, world: World) -> None:
+    body = {
+        "observed": "POL",
+        "airfield": "pol-warszawa-okecie",
+        "date": "2026-12-01",
+        "time_limit": 1.0,
+    }
+    plan = world.call("DEU", "POST", "/api/plan/flight", json=body)
+    assert plan.status_code == 200, plan.text
+    features = plan.json()["features"]
+    kinds = {f["properties"]["kind"] for f in features}
+    assert kinds == {"route", "waypoint", "observed_site", "swath"}
+    route = features[0]
+    assert route["properties"]["valid"] and route["properties"]["budget_km"] == 1400
+    collection = {"type": "FeatureCollection", "features": features}
+    checked = world.call(
+        "DEU",
+        "POST",
+        "/api/plan/check",
+        json={"route": collection, "observed": "POL", "date": "2026-12-01"},
+    )
+    assert checked.json()["valid"] is True
+    route["geometry"]["coordinates"].insert(2, [13.40, 52.52])  # a fix dragged into Germany
+    route["properties"]["legs"].insert(2, route["properties"]["legs"][0])
+    moved = world.call(
+        "DEU",
+        "POST",
+        "/api/plan/check",
+        json={
+            "route": {"type": "FeatureCollection", "features": [route]},
+            "observed": "POL",
+            "date": "2026-12-01",
+        },
+    ).json()
+    assert not moved["valid"]
+    assert {"within_territory": "Art. I ¶1; Art. II ¶5–6"}.items() <= {
+        v["rule"]: v["citation"] for v in moved["violations"]
+    }.items()
+    kml = world.call("DEU", "POST", "/api/plan/export?format=kml", json=collection)
+    assert kml.status_code == 200 and "<kml" in kml.text
+    gpx = world.call("DEU", "POST", "/api/plan/export?format=gpx", json=collection)
+    assert "<gpx" in gpx.text
+    impact = world.call(
+        "DEU", "POST", "/api/plan/impact", json={**body, "restriction": "border_buffer"}
+    ).json()
+    assert impact["with"]["value"] <= impact["without"]["value"]
+    territories = world.call("DEU", "GET", "/api/geo/territories")
+    assert territories.status_code == 200 and b"POL" in territories.content[:10_000_000]
+    demo = world.call("DEU", "GET", "/api/plan/demo-sites?observed=POL").json()
+    assert len(demo["features"]) > 50
+
+
+def test_plan_bad_input_is_a_problem(sqlite_only: None, world: World) -> None:
+    wrong = world.call(
+        "DEU",
+        "POST",
+        "/api/plan/flight",
+        json={"observed": "POL", "airfield": "KUBINKA", "date": "2026-12-01"},
+    )
+    assert wrong.status_code == 422 and "not of POL" in wrong.json()["detail"]
+    bad_sites = world.call(
+        "DEU",
+        "POST",
+        "/api/plan/flight",
+        json={
+            "observed": "POL",
+            "airfield": "pol-warszawa-okecie",
+            "date": "2026-12-01",
+            "sites": {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "geometry": {"type": "Point", "coordinates": [500, 52]},
+                        "properties": {"id": "x"},
+                    }
+                ],
+            },
+        },
+    )
+    assert bad_sites.status_code == 422 and "lon" in bad_sites.json()["detail"]

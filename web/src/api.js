@@ -1,0 +1,74 @@
+// The one client of the openskies API: bearer token, JSON in and out, problem+json errors.
+
+const TOKEN_KEY = "openskies.delegation-token";
+
+/** The delegation's token, kept for this browser tab only (sessionStorage). */
+export const session = {
+  get token() {
+    return sessionStorage.getItem(TOKEN_KEY);
+  },
+  set token(value) {
+    if (value) sessionStorage.setItem(TOKEN_KEY, value);
+    else sessionStorage.removeItem(TOKEN_KEY);
+  },
+};
+
+/** An API refusal: RFC 9457 problem+json (title, detail, violations with citations). */
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem.detail || problem.title || `HTTP ${status}`);
+    this.name = "ApiError";
+    this.status = status;
+    this.title = problem.title || `HTTP ${status}`;
+    this.detail = problem.detail || "";
+    this.violations = Array.isArray(problem.violations) ? problem.violations : [];
+    this.errors = Array.isArray(problem.errors) ? problem.errors : [];
+    this.field = problem.field || null;
+  }
+}
+
+function url(path, query) {
+  const u = new URL(path, window.location.origin);
+  for (const [key, value] of Object.entries(query || {})) {
+    if (value !== undefined && value !== null && value !== "") u.searchParams.set(key, value);
+  }
+  return u;
+}
+
+/**
+ * Call the API. `body` is sent as JSON; JSON answers are parsed, others returned as text.
+ * Throws ApiError for any non-2xx answer; a 401 also fires `openskies:unauthorised`.
+ */
+export async function api(path, { method = "GET", body, query, signal, text = false } = {}) {
+  const headers = { Accept: "application/json, application/problem+json, */*" };
+  const token = session.token;
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const response = await fetch(url(path, query), {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal,
+  });
+  const type = response.headers.get("content-type") || "";
+  if (!response.ok) {
+    let problem = { title: `HTTP ${response.status} ${response.statusText}` };
+    if (type.includes("json")) {
+      try {
+        problem = await response.json();
+      } catch {
+        /* keep the status line */
+      }
+    } else {
+      const raw = await response.text();
+      if (raw) problem.detail = raw.slice(0, 500);
+    }
+    const error = new ApiError(response.status, problem);
+    if (response.status === 401) {
+      window.dispatchEvent(new CustomEvent("openskies:unauthorised", { detail: error }));
+    }
+    throw error;
+  }
+  if (text || !type.includes("json")) return response.text();
+  return response.json();
+}

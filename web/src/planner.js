@@ -1,0 +1,885 @@
+// Planner view: choose the observed State, its Open Skies airfield, the date, the sensor
+// height and a site set; "Optimise" asks the planner for the most valuable treaty-valid
+// route (POST /api/plan/flight). Waypoints can be dragged (or typed) and the route is
+// checked again (POST /api/plan/check); every violation is shown with its citation and
+// its leg is highlighted. Exports: POST /api/plan/export; restrictions: POST /api/plan/impact.
+
+import { api } from "./api.js";
+import { LAND, DISPUTED, L, createMap, loadTerritories, territoriesLayer } from "./map.js";
+import { parseSites, SitesError } from "./sites.js";
+import { announce, partiesOn, shared } from "./state.js";
+import {
+  download,
+  field,
+  fill,
+  fmtKm,
+  fmtNum,
+  h,
+  problemBox,
+  status,
+  violationItem,
+} from "./ui.js";
+
+// The restrictions the planner can compare (POST /api/plan/impact, `restriction`).
+const RESTRICTIONS = [
+  ["sub_limits", "Sub-limits of the flight distance (e.g. Kaliningrad 500 km)"],
+  ["border_buffer", "Buffer along the borders of non-parties"],
+  ["altitude_floor", "Altitude floor (minimum height above ground)"],
+];
+
+const EXPORTS = [
+  ["geojson", "GeoJSON", "application/geo+json"],
+  ["kml", "KML", "application/vnd.google-earth.kml+xml"],
+  ["gpx", "GPX", "application/gpx+xml"],
+];
+
+const STYLE = {
+  observed: { fillColor: "#fffdf5", color: "#1e3a8a", weight: 1.6 },
+  route: { color: "#1d4ed8", weight: 3, opacity: 0.95 },
+  swath: { color: "#b7791f", weight: 0.5, fillColor: "#f6c453", fillOpacity: 0.35 },
+  badLeg: { color: "#dc2626", weight: 7, opacity: 0.75, dashArray: "10 6" },
+  focusLeg: { color: "#dc2626", weight: 11, opacity: 0.9 },
+};
+
+export function start(section) {
+  const me = shared.me;
+  const form = section.querySelector("#plan-form");
+  const result = section.querySelector("#plan-result");
+  const planStatus = section.querySelector("#plan-status");
+  const planError = section.querySelector("#plan-error");
+
+  // --- the form -------------------------------------------------------------------
+  const observed = h("select", { name: "observed", required: true });
+  const date = h("input", { type: "date", name: "date", required: true, min: "2002-01-01" });
+  date.value = me.on;
+  const airfield = h("select", { name: "airfield", required: true });
+  const airfieldHint = h("span");
+  const hagl = h("input", {
+    type: "number",
+    name: "hagl_m",
+    min: "1",
+    max: "20000",
+    step: "1",
+    required: true,
+    inputmode: "numeric",
+  });
+  hagl.value = "6520";
+  const timeLimit = h("input", {
+    type: "number",
+    name: "time_limit",
+    min: "0.5",
+    max: "30",
+    step: "0.5",
+    required: true,
+  });
+  timeLimit.value = "2";
+  const demoRadio = h("input", { type: "radio", name: "site-set", value: "demo", checked: true });
+  const fileRadio = h("input", { type: "radio", name: "site-set", value: "file" });
+  const fileInput = h("input", {
+    type: "file",
+    name: "sites-file",
+    accept: ".geojson,.json,.csv,application/geo+json,application/json,text/csv",
+  });
+  const sitesStatus = h("p", { class: "status", "aria-live": "polite" });
+  const optimise = h("button", { type: "submit", class: "primary" }, "Optimise");
+
+  fill(
+    form,
+    field("Observed State Party", observed),
+    field("Date of the flight", date, "The treaty's rules and distances on this day."),
+    field("Open Skies airfield", airfield, airfieldHint),
+    field("Sensor height above ground (hagl_m, metres)", hagl),
+    field("Optimiser time limit (seconds)", timeLimit),
+    h(
+      "fieldset",
+      { class: "sites" },
+      h("legend", {}, "Candidate sites"),
+      h("label", { class: "choice" }, demoRadio, " Demo set: the observed State's airfields"),
+      h(
+        "label",
+        { class: "choice" },
+        fileRadio,
+        " From a file: GeoJSON points, or CSV ",
+        h("code", {}, "id,lat,lon,value"),
+      ),
+      field("Site file", fileInput),
+      sitesStatus,
+    ),
+    h("div", { class: "buttons" }, optimise),
+  );
+
+  // --- the map ----------------------------------------------------------------------
+  let map = null;
+  let land = null;
+  const layers = {};
+  let sites = null; // FeatureCollection shown as candidates
+  let fileSites = null; // parsed from the chosen file
+  let airfields = [];
+  let plan = null; // {route, waypoints, swath, observedSites, check}
+  let checking = 0;
+  let focusedLeg = null;
+
+  async function ensureMap() {
+    if (map) return;
+    map = createMap(section.querySelector("#planner-map"), { center: [52, 19], zoom: 5 });
+    window.openskies = { ...(window.openskies || {}), plannerMap: map };
+    for (const name of ["swath", "sites", "airfields", "route", "legs", "observedSites", "waypoints"]) {
+      layers[name] = L.layerGroup().addTo(map);
+    }
+    legend();
+    try {
+      land = territoriesLayer(await loadTerritories(), landStyle);
+      land.addTo(map).bringToBack();
+      section.querySelector("#planner-map").dataset.ready = "true";
+      if (observed.value) fitObserved();
+    } catch (error) {
+      fill(planError, problemBox(error));
+    }
+  }
+
+  function observedCodes() {
+    const holder = partyList.get(observed.value)?.quota_holder;
+    if (!holder) return new Set(observed.value ? [observed.value] : []);
+    // A group's common quota covers its members' territories (Art. III §II ¶3).
+    return new Set(
+      [...partyList.values()].filter((p) => p.quota_holder === holder).map((p) => p.code),
+    );
+  }
+
+  function landStyle(feature) {
+    const p = feature.properties || {};
+    if (p.kind === "disputed") return DISPUTED;
+    return observedCodes().has(p.code) ? { ...LAND, ...STYLE.observed } : LAND;
+  }
+
+  function fitObserved() {
+    if (!land || !observed.value) return;
+    land.setStyle(landStyle);
+    const codes = observedCodes();
+    let bounds = null;
+    land.eachLayer((layer) => {
+      if (codes.has(layer.feature?.properties?.code)) {
+        bounds = bounds ? bounds.extend(layer.getBounds()) : L.latLngBounds(layer.getBounds());
+      }
+    });
+    if (bounds && !plan) map.fitBounds(bounds, { padding: [20, 20], maxZoom: 7 });
+  }
+
+  function legend() {
+    const item = (cls, text) => h("li", {}, h("span", { class: `swatch ${cls}` }), text);
+    fill(
+      section.querySelector("#planner-legend"),
+      h(
+        "ul",
+        {},
+        item("sw-observed", "Observed territory"),
+        item("sw-airfield", "Open Skies airfield"),
+        item("sw-site", "Candidate site"),
+        item("sw-seen", "Site observed by the route"),
+        item("sw-route", "Route (drag numbered waypoints)"),
+        item("sw-swath", "Sensor swath"),
+        item("sw-bad", "Leg with a violation"),
+      ),
+    );
+  }
+
+  // --- loading the choices ------------------------------------------------------------
+  let partyList = new Map();
+
+  async function loadParties() {
+    try {
+      const list = await partiesOn(date.value);
+      const mine = list.find((p) => p.code === me.state)?.quota_holder;
+      partyList = new Map(list.map((p) => [p.code, p]));
+      const keep = observed.value;
+      fill(
+        observed,
+        h("option", { value: "" }, "Choose a State Party…"),
+        list
+          .filter((p) => p.quota_holder !== mine && p.code !== me.state)
+          .sort((a, b) => a.name.localeCompare(b.name))
+          .map((p) => h("option", { value: p.code }, `${p.name} (${p.code})`)),
+      );
+      observed.value = partyList.has(keep) && keep !== me.state ? keep : "";
+    } catch (error) {
+      fill(planError, problemBox(error));
+    }
+  }
+
+  async function loadAirfields() {
+    const code = observed.value;
+    airfields = [];
+    fill(airfield, h("option", { value: "" }, code ? "Loading…" : "Choose the observed State first"));
+    airfieldHint.textContent = "";
+    layers.airfields?.clearLayers();
+    if (!code || !date.value) return;
+    try {
+      airfields = await api("/api/treaty/airfields", { query: { observed: code, on: date.value } });
+      if (code !== observed.value) return;
+      fill(
+        airfield,
+        airfields.length
+          ? airfields.map((a) =>
+              h("option", { value: a.id }, `${a.name} — ${fmtKm(a.distance_km)}`),
+            )
+          : h("option", { value: "" }, "No Open Skies airfield on this day"),
+      );
+      showAirfield();
+      for (const a of airfields) {
+        L.circleMarker([a.lat, a.lon], {
+          radius: 7,
+          color: "#111827",
+          weight: 2.5,
+          fillColor: "#ffffff",
+          fillOpacity: 1,
+        })
+          .bindTooltip(`${a.name}: maximum flight distance ${fmtKm(a.distance_km)} (${a.citation})`)
+          .addTo(layers.airfields);
+      }
+    } catch (error) {
+      fill(airfield, h("option", { value: "" }, "Airfields could not be loaded"));
+      fill(planError, problemBox(error));
+    }
+  }
+
+  function showAirfield() {
+    const a = airfields.find((x) => x.id === airfield.value);
+    airfieldHint.textContent = a
+      ? `Maximum flight distance ${fmtKm(a.distance_km)} · ${a.citation}`
+      : "";
+  }
+
+  async function loadSites() {
+    layers.sites?.clearLayers();
+    sites = null;
+    if (fileRadio.checked) {
+      sites = fileSites;
+    } else if (observed.value) {
+      status(sitesStatus, "busy", "Loading the demo set…");
+      try {
+        const code = observed.value;
+        const demo = await api("/api/plan/demo-sites", { query: { observed: code } });
+        if (code !== observed.value || fileRadio.checked) return;
+        sites = demo;
+        status(sitesStatus, "ok", `Demo set: ${demo.features.length} sites (airfields of ${code}).`);
+      } catch (error) {
+        status(sitesStatus, "error", `Demo set unavailable: ${error.detail || error.message}`);
+      }
+    } else {
+      status(sitesStatus, "info", "Choose the observed State to see its demo set.");
+    }
+    drawSites();
+  }
+
+  function drawSites() {
+    layers.sites?.clearLayers();
+    if (!sites || !layers.sites) return;
+    for (const f of sites.features) {
+      const [lon, lat] = f.geometry.coordinates;
+      const value = Number(f.properties?.value ?? 1);
+      L.circleMarker([lat, lon], {
+        radius: 2.5 + Math.min(value, 6),
+        color: "#475569",
+        weight: 1,
+        fillColor: "#94a3b8",
+        fillOpacity: 0.7,
+      })
+        .bindTooltip(`${f.properties?.id}: value ${fmtNum(value)}`)
+        .addTo(layers.sites);
+    }
+  }
+
+  fileInput.addEventListener("change", async () => {
+    const file = fileInput.files?.[0];
+    fileSites = null;
+    if (!file) return;
+    fileRadio.checked = true;
+    try {
+      fileSites = parseSites(file.name, await file.text());
+      status(sitesStatus, "ok", `${fileSites.features.length} sites from ${file.name}.`);
+    } catch (error) {
+      const text = error instanceof SitesError ? error.message : `${file.name}: ${error.message}`;
+      status(sitesStatus, "error", text);
+    }
+    loadSites();
+  });
+  demoRadio.addEventListener("change", loadSites);
+  fileRadio.addEventListener("change", () => {
+    if (!fileSites) status(sitesStatus, "info", "Choose a file of sites.");
+    loadSites();
+  });
+  date.addEventListener("change", async () => {
+    await loadParties();
+    await loadAirfields();
+  });
+  observed.addEventListener("change", async () => {
+    clearPlan();
+    fitObserved();
+    await Promise.all([loadAirfields(), loadSites()]);
+  });
+  airfield.addEventListener("change", () => {
+    clearPlan();
+    showAirfield();
+  });
+
+  // --- optimising -------------------------------------------------------------------
+  function sitesForRequest() {
+    if (fileRadio.checked) {
+      if (!fileSites) throw new SitesError("Choose a file of sites, or the demo set.");
+      return fileSites;
+    }
+    return null; // the demo set, chosen by the server
+  }
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    fill(planError);
+    if (!form.reportValidity()) return;
+    let body;
+    try {
+      body = {
+        observed: observed.value,
+        airfield: airfield.value,
+        date: date.value,
+        hagl_m: Number(hagl.value),
+        time_limit: Number(timeLimit.value),
+        sites: sitesForRequest(),
+      };
+    } catch (error) {
+      fill(planError, problemBox({ title: "No sites", detail: error.message }));
+      return;
+    }
+    optimise.disabled = true;
+    status(planStatus, "busy", `Optimising (up to ${body.time_limit} s)…`);
+    try {
+      const fc = await api("/api/plan/flight", { method: "POST", body });
+      setPlan(fc, body);
+      status(planStatus, "ok", "Route optimised.");
+      const heading = result.querySelector("#route-title");
+      heading?.setAttribute("tabindex", "-1");
+      heading?.focus({ preventScroll: true });
+      heading?.scrollIntoView({ block: "start" });
+    } catch (error) {
+      status(planStatus, "error", "The planner refused.");
+      fill(planError, problemBox(error));
+    } finally {
+      optimise.disabled = false;
+    }
+  });
+
+  function clearPlan() {
+    plan = null;
+    shared.plan = null;
+    for (const name of ["swath", "route", "legs", "observedSites", "waypoints"]) {
+      layers[name]?.clearLayers();
+    }
+    fill(result);
+    fill(planError);
+    status(planStatus, "info", "");
+    announce("plan");
+  }
+
+  function setPlan(fc, request) {
+    const features = fc.features || [];
+    const route = features.find((f) => f.properties?.kind === "route");
+    if (!route) throw new Error("the planner answered without a route");
+    const waypoints = features
+      .filter((f) => f.properties?.kind === "waypoint")
+      .sort((a, b) => a.properties.index - b.properties.index);
+    const p = route.properties;
+    plan = {
+      request,
+      route: structuredClone(route),
+      waypoints: structuredClone(waypoints),
+      swath: features.filter((f) => f.properties?.kind === "swath"),
+      observedSites: features.filter((f) => f.properties?.kind === "observed_site"),
+      check: {
+        valid: p.valid,
+        violations: p.violations || [],
+        length_km: p.length_km,
+        budget_km: p.budget_km,
+      },
+      value: p.value,
+      sitesObserved: p.sites_observed || [],
+      edited: false,
+    };
+    plan.impactNode = impactBlock();
+    drawPlan({ fit: true });
+    renderResult();
+    share();
+  }
+
+  /** The route as the API takes it: the (edited) LineString and its waypoint features. */
+  function routeCollection() {
+    const coordinates = plan.waypoints.map((w) => w.geometry.coordinates);
+    const properties = { ...plan.route.properties };
+    // What the planner said about the optimised route no longer holds once edited.
+    properties.length_km = plan.check.length_km;
+    properties.budget_km = plan.check.budget_km;
+    properties.valid = plan.check.valid;
+    properties.violations = plan.check.violations;
+    return {
+      type: "FeatureCollection",
+      features: [
+        { type: "Feature", geometry: { type: "LineString", coordinates }, properties },
+        ...plan.waypoints,
+      ],
+    };
+  }
+
+  function share() {
+    shared.plan = {
+      route: routeCollection(),
+      observed: plan.request.observed,
+      airfield: plan.request.airfield,
+      date: plan.request.date,
+      check: plan.check,
+    };
+    announce("plan");
+  }
+
+  // --- drawing ----------------------------------------------------------------------
+  const latLng = (f) => [f.geometry.coordinates[1], f.geometry.coordinates[0]];
+
+  function drawPlan({ fit = false } = {}) {
+    for (const name of ["swath", "route", "observedSites", "waypoints"]) layers[name].clearLayers();
+    L.geoJSON(plan.swath, { style: () => STYLE.swath, interactive: false }).addTo(layers.swath);
+    const line = L.polyline(plan.waypoints.map(latLng), STYLE.route).addTo(layers.route);
+    for (const f of plan.observedSites) {
+      L.circleMarker(latLng(f), {
+        radius: 5,
+        color: "#14532d",
+        weight: 1.5,
+        fillColor: "#22c55e",
+        opacity: plan.edited ? 0.5 : 1,
+        fillOpacity: plan.edited ? 0.45 : 0.95,
+      })
+        .bindTooltip(`Observed: ${f.properties.id} (value ${fmtNum(f.properties.value)})`)
+        .addTo(layers.observedSites);
+    }
+    plan.waypoints.forEach((w, i) => {
+      const last = i === plan.waypoints.length - 1;
+      const fixed = w.properties.fix_kind === "airfield";
+      // A round trip starts and ends at the same airfield: one marker for both.
+      if (last && i > 0 && fixed && same(w, plan.waypoints[0])) return;
+      const marker = L.marker(latLng(w), {
+        draggable: !fixed,
+        autoPan: true,
+        keyboard: true,
+        title: `Waypoint ${w.properties.index}: ${w.properties.name} (${w.properties.fix_kind})`,
+        alt: `Waypoint ${w.properties.index}`,
+        icon: L.divIcon({
+          className: `wp-icon ${fixed ? "wp-fixed" : "wp-fix"}`,
+          html: fixed ? "✈" : String(w.properties.index),
+          iconSize: [26, 26],
+          iconAnchor: [13, 13],
+        }),
+      });
+      marker.on("add", () => {
+        const el = marker.getElement();
+        el.dataset.index = String(w.properties.index);
+        el.dataset.testid = "waypoint";
+      });
+      marker.on("drag", () => {
+        const ll = marker.getLatLng();
+        const coords = plan.waypoints.map((x) => latLng(x));
+        coords[i] = [ll.lat, ll.lng];
+        line.setLatLngs(coords);
+      });
+      marker.on("dragend", () => {
+        const ll = marker.getLatLng();
+        move(i, ll.lng, ll.lat);
+      });
+      marker.addTo(layers.waypoints);
+    });
+    drawLegs();
+    if (fit) map.fitBounds(line.getBounds(), { padding: [40, 40], maxZoom: 9 });
+  }
+
+  const same = (a, b) =>
+    a.geometry.coordinates[0] === b.geometry.coordinates[0] &&
+    a.geometry.coordinates[1] === b.geometry.coordinates[1];
+
+  function legLatLngs(leg) {
+    const a = plan.waypoints[leg];
+    const b = plan.waypoints[leg + 1];
+    return a && b ? [latLng(a), latLng(b)] : null;
+  }
+
+  function drawLegs() {
+    layers.legs.clearLayers();
+    const legs = new Set(
+      plan.check.violations
+        .filter((v) => Number.isInteger(v.leg) && (v.severity || "violation") === "violation")
+        .map((v) => v.leg),
+    );
+    for (const leg of legs) {
+      const points = legLatLngs(leg);
+      if (points) {
+        L.polyline(points, leg === focusedLeg ? STYLE.focusLeg : STYLE.badLeg)
+          .bindTooltip(`Leg ${leg}: ${legName(leg)}`)
+          .addTo(layers.legs);
+      }
+    }
+    if (focusedLeg !== null && !legs.has(focusedLeg)) {
+      const points = legLatLngs(focusedLeg);
+      if (points) L.polyline(points, STYLE.focusLeg).addTo(layers.legs);
+    }
+    layers.legs.eachLayer((l) => l.bringToFront());
+  }
+
+  function legName(leg) {
+    const a = plan.waypoints[leg]?.properties;
+    const b = plan.waypoints[leg + 1]?.properties;
+    return a && b ? `${a.name} → ${b.name}` : "";
+  }
+
+  // --- editing and checking --------------------------------------------------------
+  function move(i, lon, lat) {
+    const round = (x) => Math.round(x * 1e6) / 1e6;
+    plan.waypoints[i].geometry.coordinates = [round(lon), round(lat)];
+    plan.edited = true;
+    check();
+  }
+
+  async function check() {
+    const mine = ++checking;
+    status(planStatus, "busy", "Checking the edited route…");
+    drawPlan();
+    renderResult();
+    try {
+      const answer = await api("/api/plan/check", {
+        method: "POST",
+        body: {
+          route: routeCollection(),
+          observed: plan.request.observed,
+          airfield: plan.request.airfield,
+          date: plan.request.date,
+        },
+      });
+      if (mine !== checking) return;
+      plan.check = {
+        valid: answer.valid,
+        violations: answer.violations || [],
+        length_km: answer.length_km,
+        budget_km: answer.budget_km,
+      };
+      status(planStatus, "ok", "Edited route checked.");
+      fill(planError);
+    } catch (error) {
+      if (mine !== checking) return;
+      status(planStatus, "error", "The edited route could not be checked.");
+      fill(planError, problemBox(error));
+    }
+    drawLegs();
+    renderResult();
+    share();
+  }
+
+  // --- the result panel ------------------------------------------------------------
+  function renderResult() {
+    if (!plan) {
+      fill(result);
+      return;
+    }
+    const c = plan.check;
+    const used = c.budget_km ? (100 * c.length_km) / c.budget_km : null;
+    const violations = c.violations.filter((v) => (v.severity || "violation") === "violation");
+    const notices = c.violations.filter((v) => v.severity === "notice");
+    fill(
+      result,
+      h(
+        "section",
+        { class: "result", "aria-labelledby": "route-title", "data-testid": "route-result" },
+        h(
+          "h2",
+          { id: "route-title" },
+          "Route ",
+          h(
+            "span",
+            { class: `badge ${c.valid ? "ok" : "bad"}`, "data-testid": "route-valid" },
+            c.valid ? "valid" : `${violations.length} violation${violations.length === 1 ? "" : "s"}`,
+          ),
+          plan.edited ? h("span", { class: "badge muted" }, "edited") : null,
+        ),
+        h(
+          "div",
+          { class: "budget" },
+          h("label", { for: "budget-meter" }, "Distance used against the maximum flight distance"),
+          h("meter", {
+            id: "budget-meter",
+            min: 0,
+            max: c.budget_km || 1,
+            value: c.length_km || 0,
+            high: (c.budget_km || 1) * 0.9,
+            optimum: 0,
+          }),
+          h(
+            "p",
+            { class: "budget-text", "data-testid": "budget" },
+            h("strong", {}, fmtKm(c.length_km)),
+            ` of ${fmtKm(c.budget_km)}`,
+            used === null ? "" : ` (${fmtNum(used)} %)`,
+          ),
+        ),
+        h(
+          "dl",
+          { class: "facts" },
+          h("dt", {}, "Value of the sites observed"),
+          h("dd", {}, fmtNum(plan.value), plan.edited ? " (of the optimised route)" : ""),
+          h("dt", {}, "Sites observed"),
+          h("dd", {}, String(plan.sitesObserved.length)),
+          h("dt", {}, "Waypoints"),
+          h("dd", {}, String(plan.waypoints.length)),
+        ),
+        plan.edited
+          ? h(
+              "p",
+              { class: "note" },
+              "The swath and the observed sites are those of the optimised route; ",
+              "optimise again to recompute them.",
+            )
+          : null,
+        h("h3", {}, "Violations"),
+        violations.length
+          ? h(
+              "ol",
+              { class: "violations", "data-testid": "violations" },
+              violations.map((v) => violationWithLeg(v)),
+            )
+          : h("p", { class: "muted" }, "None: the route keeps every rule checked."),
+        notices.length
+          ? [
+              h("h3", {}, "Notices for the observed Party"),
+              h("ol", { class: "violations" }, notices.map((v) => violationWithLeg(v))),
+            ]
+          : null,
+        waypointTable(),
+        h("h3", {}, "Export the route"),
+        h(
+          "div",
+          { class: "buttons" },
+          EXPORTS.map(([format, label, type]) =>
+            h(
+              "button",
+              { type: "button", onclick: () => exportRoute(format, type) },
+              `Download ${label}`,
+            ),
+          ),
+        ),
+        plan.impactNode,
+        h(
+          "p",
+          { class: "muted small" },
+          "The Flights view submits this route as the mission plan (Art. VI §II ¶1).",
+        ),
+      ),
+    );
+  }
+
+  function violationWithLeg(v) {
+    if (!Number.isInteger(v.leg)) return violationItem(v);
+    const button = h(
+      "button",
+      {
+        type: "button",
+        class: "link",
+        onclick: () => {
+          const points = legLatLngs(v.leg);
+          if (points) map.fitBounds(L.latLngBounds(points), { padding: [60, 60], maxZoom: 9 });
+        },
+        onfocus: () => focus(v.leg),
+        onblur: () => focus(null),
+        onmouseenter: () => focus(v.leg),
+        onmouseleave: () => focus(null),
+      },
+      `Leg ${v.leg}: ${legName(v.leg)}`,
+    );
+    const item = violationItem(v, h("span", { class: "leg" }, button));
+    item.dataset.leg = String(v.leg);
+    return item;
+  }
+
+  function focus(leg) {
+    focusedLeg = leg;
+    drawLegs();
+  }
+
+  function waypointTable() {
+    const input = (i, axis, value, label) => {
+      const el = h("input", {
+        type: "number",
+        step: "0.0001",
+        min: axis === "lat" ? "-90" : "-180",
+        max: axis === "lat" ? "90" : "180",
+        "aria-label": label,
+        class: "coord",
+      });
+      el.value = String(value);
+      el.addEventListener("change", () => {
+        if (!el.checkValidity() || el.value === "") return;
+        const [lon, lat] = plan.waypoints[i].geometry.coordinates;
+        if (axis === "lat") move(i, lon, Number(el.value));
+        else move(i, Number(el.value), lat);
+      });
+      return el;
+    };
+    return h(
+      "details",
+      { class: "waypoints" },
+      h("summary", {}, "Waypoints (type coordinates to move a fix)"),
+      h(
+        "table",
+        { class: "data compact" },
+        h(
+          "thead",
+          {},
+          h("tr", {}, ["#", "Name", "Kind", "Lat (°)", "Lon (°)"].map((t) => h("th", { scope: "col" }, t))),
+        ),
+        h(
+          "tbody",
+          {},
+          plan.waypoints.map((w, i) => {
+            const p = w.properties;
+            const [lon, lat] = w.geometry.coordinates;
+            const fixed = p.fix_kind === "airfield";
+            return h(
+              "tr",
+              {},
+              h("td", {}, String(p.index)),
+              h("td", {}, p.name),
+              h("td", {}, p.fix_kind),
+              h("td", {}, fixed ? lat.toFixed(4) : input(i, "lat", lat, `Latitude of waypoint ${p.index}`)),
+              h("td", {}, fixed ? lon.toFixed(4) : input(i, "lon", lon, `Longitude of waypoint ${p.index}`)),
+            );
+          }),
+        ),
+      ),
+    );
+  }
+
+  async function exportRoute(format, type) {
+    try {
+      const text = await api("/api/plan/export", {
+        method: "POST",
+        query: { format },
+        body: routeCollection(), // the body is the route (a FeatureCollection)
+        text: true,
+      });
+      const name = `openskies-${plan.request.observed}-${plan.request.date}.${format}`;
+      download(name, text, type);
+      status(planStatus, "ok", `Exported ${name}.`);
+    } catch (error) {
+      fill(planError, problemBox(error));
+    }
+  }
+
+  function impactBlock() {
+    const select = h(
+      "select",
+      { name: "restriction" },
+      RESTRICTIONS.map(([value, label]) => h("option", { value }, label)),
+    );
+    const floor = h("input", {
+      type: "number",
+      name: "floor_hagl_m",
+      min: "1",
+      max: "20000",
+      step: "1",
+      placeholder: "planner's default",
+    });
+    const floorField = field("Floor height above ground (metres, optional)", floor);
+    floorField.hidden = true;
+    select.addEventListener("change", () => {
+      floorField.hidden = select.value !== "altitude_floor";
+    });
+    const out = h("div", { "aria-live": "polite" });
+    const button = h("button", { type: "button" }, "Compare");
+    button.addEventListener("click", async () => {
+      button.disabled = true;
+      fill(out, h("p", { class: "status", "data-kind": "busy" }, "Planning with and without…"));
+      const body = {
+        observed: plan.request.observed,
+        airfield: plan.request.airfield,
+        date: plan.request.date,
+        hagl_m: plan.request.hagl_m,
+        time_limit: plan.request.time_limit,
+        sites: plan.request.sites,
+        restriction: select.value,
+      };
+      if (select.value === "altitude_floor" && floor.value) body.floor_hagl_m = Number(floor.value);
+      try {
+        const r = await api("/api/plan/impact", { method: "POST", body });
+        const row = (label, key, fmt) => {
+          const a = r.with?.[key];
+          const b = r.without?.[key];
+          const diff = typeof a === "number" && typeof b === "number" ? a - b : null;
+          return h(
+            "tr",
+            {},
+            h("th", { scope: "row" }, label),
+            h("td", { class: "num" }, fmt(a)),
+            h("td", { class: "num" }, fmt(b)),
+            h("td", { class: "num" }, diff === null ? "—" : `${diff > 0 ? "+" : ""}${fmt(diff)}`),
+          );
+        };
+        const count = (x) => (x === undefined ? "—" : fmtNum(x));
+        fill(
+          out,
+          h(
+            "table",
+            { class: "data compact", "data-testid": "impact" },
+            h("caption", {}, select.selectedOptions[0].textContent),
+            h(
+              "thead",
+              {},
+              h(
+                "tr",
+                {},
+                ["", "With", "Without", "Difference"].map((t) => h("th", { scope: "col" }, t)),
+              ),
+            ),
+            h(
+              "tbody",
+              {},
+              row("Value", "value", fmtNum),
+              r.with?.sites_observed === undefined ? null : row("Sites observed", "sites_observed", count),
+              row("Length", "length_km", fmtKm),
+            ),
+          ),
+          typeof r.value_lost_pct === "number"
+            ? h("p", { class: "small" }, `Value lost to the restriction: ${fmtNum(r.value_lost_pct)} %`)
+            : null,
+          r.note ? h("p", { class: "muted small" }, r.note) : null,
+        );
+      } catch (error) {
+        fill(out, problemBox(error));
+      } finally {
+        button.disabled = false;
+      }
+    });
+    return h(
+      "div",
+      { class: "impact" },
+      h("h3", {}, "Restriction impact"),
+      field("Restriction", select),
+      floorField,
+      h("div", { class: "buttons" }, button),
+      out,
+    );
+  }
+
+  // --- start ------------------------------------------------------------------------
+  (async () => {
+    await loadParties();
+    await loadAirfields();
+    await loadSites();
+  })();
+  ensureMap();
+
+  return {
+    shown() {
+      map?.invalidateSize();
+    },
+  };
+}
