@@ -1,0 +1,175 @@
+"""Killing the server during an upload loses no acknowledged object and leaves nothing
+half-written; a changed byte in the store or in the log is detected by the CLI."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx2 as httpx
+import pytest
+
+from openskies.adapters.database import make_engine, make_session_factory, upgrade
+from openskies.adapters.orm import FlightRow
+from openskies.services.delegations import create_delegation
+from openskies.treaty import load_treaty_data
+
+ANNOTATION = (
+    base64.urlsafe_b64encode(
+        json.dumps(
+            {
+                "flight_reference": "OS6001",
+                "flight_date": "2026-06-06",
+                "sensor": "OPBP",
+                "configuration": "INT1V",
+                "records": [],
+            }
+        ).encode()
+    )
+    .decode()
+    .rstrip("=")
+)
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir, self.port = data_dir, _port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if k != "OPENSKIES_DATABASE_URL"}
+        return {**env, "OPENSKIES_DATA_DIR": str(self.data_dir)}
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "openskies", "serve", "--port", str(self.port)],
+            env=self.env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(200):
+            try:
+                if httpx.get(f"{self.url}/api/health").status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.05)
+        raise RuntimeError("server did not start")
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(10)
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "openskies", *args],
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[Server, dict[str, str], str]]:
+    engine = make_engine(f"sqlite+pysqlite:///{tmp_path / 'openskies.sqlite3'}")
+    upgrade(engine)
+    sessions = make_session_factory(engine)
+    now = datetime.now(UTC)
+    tokens = {}
+    with sessions.begin() as session:
+        for code in ("DEU", "POL"):
+            _, tokens[code] = create_delegation(session, load_treaty_data(), code, now)
+        # a flight already completed (the clock of a real server cannot be moved)
+        session.add(
+            FlightRow(
+                id="f1",
+                observing="DEU",
+                observed="POL",
+                observing_holder="DEU",
+                observed_holder="POL",
+                quota_year=now.year,
+                eta=now - timedelta(days=3),
+                notified_at=now - timedelta(days=7),
+                state="completed",
+                counted=True,
+                demonstration_by="none",
+                transit=[],
+                agreed_otherwise=[],
+                times={},
+                notification={},
+            )
+        )
+    engine.dispose()
+    srv = Server(tmp_path)
+    srv.start()
+    yield srv, tokens, "f1"
+    if srv.process and srv.process.poll() is None:
+        srv.process.terminate()
+        srv.process.wait(10)
+
+
+def test_a_crash_during_upload_loses_no_acknowledged_object(server) -> None:
+    srv, tokens, flight = server
+    headers = {"Authorization": f"Bearer {tokens['DEU']}", "X-Annotation": ANNOTATION}
+    first = os.urandom(3 << 20)
+    acked = httpx.post(
+        f"{srv.url}/api/flights/{flight}/data", content=first, headers=headers, timeout=60
+    )
+    assert acked.status_code == 201, acked.text
+    sha = acked.json()["sha256"]
+
+    def slow_body() -> Iterator[bytes]:
+        for index in range(64):
+            yield os.urandom(256 << 10)
+            if index == 8:
+                srv.kill()  # the server dies with a quarter of the upload received
+
+    with pytest.raises(httpx.TransportError):
+        httpx.post(
+            f"{srv.url}/api/flights/{flight}/data", content=slow_body(), headers=headers, timeout=60
+        )
+    objects = srv.data_dir / "objects"
+    assert any(objects.rglob("*")), "the interrupted upload left its temporary file"
+    srv.start()  # restart: partial files are removed at start-up
+    got = httpx.get(f"{srv.url}/api/data/{sha}", headers=headers, timeout=60)
+    assert got.status_code == 200 and got.content == first
+    stored = [p for p in objects.rglob("*") if p.is_file()]
+    assert [p.name for p in stored] == [sha[2:]] or len(stored) == 1
+    verified = srv.cli("data", "verify", "--json")
+    assert verified.returncode == 0, verified.stderr
+    assert json.loads(verified.stdout)["checked"] == 1
+
+    # One changed byte of a stored object is detected.
+    path = stored[0]
+    raw = bytearray(path.read_bytes())
+    raw[12345] ^= 0x01
+    path.write_bytes(bytes(raw))
+    broken = srv.cli("data", "verify")
+    assert broken.returncode == 1 and "BROKEN" in broken.stderr
+
+    # One changed byte of the log is detected.
+    log, keys = srv.data_dir / "log.json", srv.data_dir / "keys.json"
+    assert srv.cli("ledger", "export", "--out", str(log), "--keys", str(keys)).returncode == 0
+    assert srv.cli("ledger", "verify", str(log), "--keys", str(keys)).returncode == 0
+    doc = json.loads(log.read_text())
+    doc["leaves"][0] = doc["leaves"][0].replace('"POL"', '"FRA"')
+    log.write_text(json.dumps(doc))
+    tampered = srv.cli("ledger", "verify", str(log), "--keys", str(keys))
+    assert tampered.returncode == 1 and "BROKEN" in tampered.stderr
