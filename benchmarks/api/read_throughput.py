@@ -47,8 +47,9 @@ def seed(url: str) -> tuple[dict[str, str], str]:
             who[code], tokens[code] = create_delegation(session, data, code, SystemClock().now())
     service = MissionService(sessions, data, SystemClock())
     eta = datetime.now(UTC) + timedelta(days=5)
-    flight = service.notify(who["DEU"], {"observed": "POL", "eta": eta,
-                                         "point_of_entry": "pol-warszawa-okecie"})
+    flight = service.notify(
+        who["DEU"], {"observed": "POL", "eta": eta, "point_of_entry": "pol-warszawa-okecie"}
+    )
     engine.dispose()
     return tokens, flight["id"]
 
@@ -56,8 +57,9 @@ def seed(url: str) -> tuple[dict[str, str], str]:
 async def load(base: str, path: str, token: str, clients: int, seconds: float) -> list[float]:
     latencies: list[float] = []
     stop = time.perf_counter() + seconds
-    async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"},
-                                 timeout=30) as client:
+    async with httpx.AsyncClient(
+        base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30
+    ) as client:
 
         async def worker() -> None:
             while time.perf_counter() < stop:
@@ -74,8 +76,12 @@ async def load(base: str, path: str, token: str, clients: int, seconds: float) -
 def run(name: str, url: str, port: int, clients: int, seconds: float) -> list[str]:
     tokens, flight_id = seed(url)
     env = {**os.environ, "OPENSKIES_DATABASE_URL": url}
-    server = subprocess.Popen([sys.executable, "-m", "openskies", "serve", "--port", str(port)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "openskies", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -85,13 +91,18 @@ def run(name: str, url: str, port: int, clients: int, seconds: float) -> list[st
             except httpx.TransportError:
                 time.sleep(0.1)
         rows = []
-        for label, who in (("restricted read (observed Party, audited)", "POL"),
-                           ("public copy (other State Party)", "FRA")):
-            lat = asyncio.run(load(base, f"/api/flights/{flight_id}", tokens[who], clients,
-                                   seconds))
+        for label, who in (
+            ("restricted read (observed Party, audited)", "POL"),
+            ("public copy (other State Party)", "FRA"),
+        ):
+            lat = asyncio.run(
+                load(base, f"/api/flights/{flight_id}", tokens[who], clients, seconds)
+            )
             q = statistics.quantiles(lat, n=100)
-            rows.append(f"| {name} | {label} | {clients} | {len(lat) / seconds:,.0f} | "
-                        f"{q[49] * 1000:.1f} | {q[94] * 1000:.1f} | {q[98] * 1000:.1f} |")
+            rows.append(
+                f"| {name} | {label} | {clients} | {len(lat) / seconds:,.0f} | "
+                f"{q[49] * 1000:.1f} | {q[94] * 1000:.1f} | {q[98] * 1000:.1f} |"
+            )
             print(rows[-1], flush=True)
         return rows
     finally:
@@ -103,14 +114,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--postgres", default=os.environ.get(
-        "OPENSKIES_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"))
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get(
+            "OPENSKIES_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
+        ),
+    )
     args = parser.parse_args()
     print("| database | endpoint | clients | requests/s | p50 ms | p95 ms | p99 ms |")
     print("|---|---|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as tmp:
-        run("SQLite", f"sqlite+pysqlite:///{Path(tmp) / 'bench.sqlite3'}", 8765, args.clients,
-            args.seconds)
+        run(
+            "SQLite",
+            f"sqlite+pysqlite:///{Path(tmp) / 'bench.sqlite3'}",
+            8765,
+            args.clients,
+            args.seconds,
+        )
     engine = create_engine(normalise_url(args.postgres))
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))

