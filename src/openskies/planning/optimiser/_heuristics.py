@@ -1,7 +1,8 @@
 """Moves of the orienteering local search (private): insertion, 2-opt, or-opt, swap, drop.
 
 A route is a Python list of point indices, terminals included. Each neighbourhood is
-evaluated in one go with numpy and the best move is applied to the list. Short routes
+evaluated in one go with numpy; the best move, and every other improving move that does
+not interfere with the moves already taken, is applied to the list. Short routes
 are searched exhaustively (all pairs of positions); long routes only through the
 ``k`` nearest neighbours of each point (Johnson & McGeoch 1997: an improving 2-opt or
 or-opt move creates an edge between near neighbours), which keeps every evaluation

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from openskies.errors import InputError
-from openskies.planning.optimiser._heuristics import Moves
+from openskies.planning.optimiser._heuristics import Moves, Tour
 from openskies.planning.optimiser._instance import OPInstance, OPSolution
 
 __all__ = ["solve"]
@@ -28,6 +28,18 @@ def _candidates(instance: OPInstance) -> np.ndarray:
     return np.flatnonzero(mask).astype(np.intp)
 
 
+def _remeasure(instance: OPInstance, moves: Moves, tour: Tour) -> None:
+    """Replace the running length by an exact sum; drop stops in the (rounding) case
+    that it overruns the budget, so that a recorded route is always feasible."""
+    tour.length = instance.route_length(tour.route)
+    while tour.length > instance.budget_limit:
+        moves.drop_until_feasible(tour)
+        tour.length = instance.route_length(tour.route)
+        if tour.length > instance.budget_limit:
+            moves.remove_at(tour, 1)  # pragma: no cover - defensive
+            tour.length = instance.route_length(tour.route)
+
+
 @dataclass(frozen=True)
 class _Params:
     """Search settings (fixed; not tuned per instance set)."""
@@ -36,10 +48,8 @@ class _Params:
     p_random: float = 0.25  # ruin random stops
     p_add_drop: float = 0.25  # overfill past the budget, shorten, drop the worst ratios
     # remaining probability: re-seed (ruin a long run, force an unvisited target in)
-    ruin_fraction: float = 1 / 3  # at most this share of the stops is ruined ...
-    ruin_cap: float = 0.0  # ... and, if > 0, at most ruin_cap * sqrt(stops)
-    accept_nodes: float = 0.0  # accept if score >= best - accept_nodes * mean stop score
-    accept_fraction: float = 0.03  # (when accept_nodes == 0) accept if >= (1 - f) * best
+    ruin_fraction: float = 1 / 3  # at most this share of the stops is ruined
+    accept_fraction: float = 0.03  # record-to-record: accept if score >= (1 - f) * best
     reset_after: int = 200  # back to the best route after this many non-improving rounds
 
 
@@ -53,9 +63,11 @@ def solve(
 ) -> OPSolution:
     """Best route found within ``time_limit_s`` seconds (wall clock, one core).
 
-    Stops earlier after ``max_iterations`` rounds of the search, on reaching
-    ``target_score``, or when the score reaches the proven upper bound. Deterministic
-    for a given ``seed`` unless the clock ends the search.
+    The route always fits the budget (length <= budget x (1 + 1e-9)). The search stops
+    earlier after ``max_iterations`` rounds, on reaching ``target_score``, or when the
+    score reaches the upper bound (every reachable target collected). Deterministic for
+    a given ``seed`` unless the clock ends the search. Raises InputError on a
+    non-positive time limit or a negative ``max_iterations``.
     """
     return _search(instance, time_limit_s, seed, max_iterations, target_score, _Params())
 
@@ -99,6 +111,7 @@ def _search(
     cur = moves.empty_tour()
     moves.greedy_insert(cur)
     moves.local_search(cur)
+    _remeasure(instance, moves, cur)
     best = cur.copy()
     best_found = clock()
     iterations = 0
@@ -116,8 +129,6 @@ def _search(
         t = cur.copy()
         inner = len(t.route) - 2
         most = max(2, min(inner, 1 + int(inner * params.ruin_fraction)))
-        if params.ruin_cap > 0:
-            most = max(2, min(most, int(params.ruin_cap * math.sqrt(inner))))
         kind = rng.random()
         if kind < p1 and inner > 0:
             k = min(int(rng.integers(1, most + 1)), inner)
@@ -147,16 +158,11 @@ def _search(
             blocked[removed] = True
         moves.greedy_insert(t, noise=0.3, blocked=blocked)
         moves.local_search(t)
-        if params.accept_nodes > 0:
-            per_stop = best.score / max(1, len(best.route) - 2)
-            floor = best.score - params.accept_nodes * per_stop
-        else:
-            floor = best.score * (1 - params.accept_fraction)
-        if t.key() > cur.key() or t.score >= floor:
+        if t.key() > cur.key() or t.score >= best.score * (1 - params.accept_fraction):
             cur = t
         if t.key() > best.key():
-            t.length = instance.route_length(t.route)
-            if t.length <= instance.budget_limit:
+            _remeasure(instance, moves, t)
+            if t.key() > best.key():
                 if t.score > best.score:
                     best_found = clock()
                 best = t.copy()
@@ -167,13 +173,10 @@ def _search(
             cur = best.copy()
 
     route = tuple(int(p) for p in best.route)
-    length = instance.route_length(route)
-    if length > instance.budget_limit:  # pragma: no cover - guarded above
-        raise AssertionError("internal error: infeasible route")
     return OPSolution(
         route=route,
         score=instance.route_score(route),
-        length=length,
+        length=best.length,
         upper_bound=upper + base,
         iterations=iterations,
         elapsed_s=clock() - t0,
