@@ -12,12 +12,10 @@ from openskies.errors import InputError
 from openskies.treaty import (
     check_in_treaty_period,
     flight_distances_on,
-    group_on,
-    holder_of,
     holders_in_year,
     load_treaty_data,
     observed_cap,
-    parties_on,
+    party_summaries,
     passive_quotas_in_year,
     phase_in_ends,
     resolve_holder,
@@ -38,21 +36,7 @@ def _day(value: str) -> date:
 @router.get("/parties")
 def parties(on: str) -> list[dict[str, Any]]:
     """The States Parties on a day, with group and quota holder."""
-    data, day = load_treaty_data(), _day(on)
-    out = []
-    for state in parties_on(data, day):
-        group = group_on(data, state.code, day)
-        out.append(
-            {
-                "code": state.code,
-                "name": state.name,
-                "treaty_name": state.treaty_name,
-                "group": group.code if group else None,
-                "quota_holder": holder_of(data, state.code, day).code,
-                "in_force": state.in_force.isoformat() if state.in_force else None,
-            }
-        )
-    return out
+    return party_summaries(load_treaty_data(), _day(on))
 
 
 @router.get("/quotas")

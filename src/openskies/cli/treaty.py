@@ -33,13 +33,11 @@ from openskies.treaty import (
     distribute,
     flight_deadlines,
     flight_distances_on,
-    group_on,
-    holder_of,
     holders_in_year,
     load_treaty_data,
     max_flights,
     observed_cap,
-    parties_on,
+    party_summaries,
     passive_quotas_in_year,
     phase_in_ends,
     resolve_holder,
@@ -68,19 +66,7 @@ def parties(
     """List the States Parties on a day, with their group and quota holder."""
     data = _data()
     day = parse_date(on, "--on") if on else today()
-    rows = []
-    for state in parties_on(data, day):
-        group = group_on(data, state.code, day)
-        rows.append(
-            {
-                "code": state.code,
-                "name": state.name,
-                "treaty_name": state.treaty_name,
-                "group": group.code if group else None,
-                "quota_holder": holder_of(data, state.code, day).code,
-                "in_force": iso(state.in_force) if state.in_force else None,
-            }
-        )
+    rows = party_summaries(data, day)
     if as_json:
         print_json(rows)
         return

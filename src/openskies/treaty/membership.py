@@ -27,6 +27,7 @@ __all__ = [
     "holders_on",
     "is_party",
     "parties_on",
+    "party_summaries",
     "resolve_holder",
     "resolve_state",
     "withdrawal",
@@ -136,6 +137,27 @@ def holders_in_year(data: TreatyData, year: int) -> tuple[QuotaHolder, ...]:
         check_in_treaty_period(data, date(year, 12, 31))
     codes = {h.code for day in _change_days(data, year) for h in holders_on(data, day)}
     return tuple(data.holders[c] for c in sorted(codes))
+
+
+def party_summaries(data: TreatyData, on: date) -> list[dict[str, str | None]]:
+    """The States Parties on ``on`` as JSON objects: code, name, group, quota holder.
+
+    The shape of ``openskies treaty parties --json`` and ``GET /api/treaty/parties``.
+    """
+    out: list[dict[str, str | None]] = []
+    for state in parties_on(data, on):
+        group = group_on(data, state.code, on)
+        out.append(
+            {
+                "code": state.code,
+                "name": state.name,
+                "treaty_name": state.treaty_name,
+                "group": group.code if group else None,
+                "quota_holder": holder_of(data, state.code, on).code,
+                "in_force": state.in_force.isoformat() if state.in_force else None,
+            }
+        )
+    return out
 
 
 @dataclass(frozen=True)

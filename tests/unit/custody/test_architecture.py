@@ -8,25 +8,17 @@ from pathlib import Path
 
 import pytest
 
+from tests.unit.test_architecture import imports_of
+
 PACKAGE = Path(__file__).parents[3] / "src" / "openskies" / "custody"
 PURE = ["annotation", "audit", "custody", "events", "ledger", "requests", "errors", "_signing"]
 EDGE = {"typer", "rich", "fastapi", "sqlalchemy", "psycopg", "httpx", "click", "boto3", "botocore"}
 
 
-def _imports(path: Path) -> set[str]:
-    names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            names |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
-    return names
-
-
 @pytest.mark.parametrize("module", PURE)
 def test_core_modules_import_no_edge_library_and_no_io(module: str) -> None:
     path = PACKAGE / f"{module}.py"
-    assert not _imports(path) & (EDGE | {"os", "pathlib", "tempfile", "io"}), path
+    assert not imports_of(path) & (EDGE | {"os", "pathlib", "tempfile", "io"}), path
     text = path.read_text(encoding="utf-8")
     for forbidden in ("datetime.now(", "date.today(", "os.environ", "time.time(", "open("):
         assert forbidden not in text, f"{path}: {forbidden}"

@@ -3,31 +3,21 @@ beyond its shipped data file."""
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
 
 from openskies.errors import DataError
 from openskies.geo import Territories
+from tests.unit.test_architecture import imports_of
 
 GEO = Path(__file__).parents[3] / "src" / "openskies" / "geo"
 EDGE = {"typer", "rich", "fastapi", "sqlalchemy", "psycopg", "httpx", "click", "requests"}
 
 
-def _imports(path: Path) -> set[str]:
-    names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            names |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
-    return names
-
-
 @pytest.mark.parametrize("path", sorted(GEO.rglob("*.py")), ids=lambda p: p.name)
 def test_geo_imports_no_edge_library_and_reads_no_clock(path: Path) -> None:
-    assert not _imports(path) & EDGE
+    assert not imports_of(path) & EDGE
     text = path.read_text(encoding="utf-8")
     for forbidden in ("datetime.now(", "date.today(", "os.environ", "time.time(", "urlopen"):
         assert forbidden not in text
