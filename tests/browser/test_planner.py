@@ -13,7 +13,6 @@ BERLIN = (52.52, 13.40)  # (lat, lon): Germany, outside Poland's territory
 # The topmost draggable fix inside the map, and the pixel of the target (lat, lon).
 PICK_FIX = """([lat, lon]) => {
   const map = window.openskies.plannerMap;
-  map.setView([52.0, 17.0], 6, { animate: false });
   const box = map.getContainer().getBoundingClientRect();
   const target = map.latLngToContainerPoint([lat, lon]);
   for (const el of document.querySelectorAll('#planner-map .wp-icon.wp-fix')) {
@@ -40,6 +39,11 @@ def test_plan_over_poland_then_drag_a_waypoint_into_germany(pages: Pages, shot: 
     assert page.locator("#planner-map path").count() > 0  # route and swath are drawn
     shot(page, "04-planner-optimised-over-poland")
 
+    # Settle the map on a view that shows Poland and Berlin (stopping any fit animation),
+    # then pick a fix from where the markers are drawn.
+    page.evaluate("""() => { const map = window.openskies.plannerMap;
+      map.stop(); map.setView([52.0, 17.0], 6, { animate: false }); }""")
+    page.wait_for_timeout(600)
     fix = page.evaluate(PICK_FIX, list(BERLIN))
     assert fix is not None, "no draggable waypoint visible on the map"
     page.mouse.move(fix["x"], fix["y"])
