@@ -173,3 +173,15 @@ def test_a_crash_during_upload_loses_no_acknowledged_object(server) -> None:
     log.write_text(json.dumps(doc))
     tampered = srv.cli("ledger", "verify", str(log), "--keys", str(keys))
     assert tampered.returncode == 1 and "BROKEN" in tampered.stderr
+
+
+def test_audit_verify_command_names_an_edited_row(server) -> None:
+    srv, _, _ = server
+    intact = srv.cli("audit", "verify")
+    assert intact.returncode == 0 and "intact" in intact.stdout
+    import sqlite3
+
+    with sqlite3.connect(srv.data_dir / "openskies.sqlite3") as db:
+        db.execute("UPDATE audit_log SET actor = 'FRA' WHERE seq = 2")
+    broken = srv.cli("audit", "verify")
+    assert broken.returncode == 1 and "BROKEN at entry 2" in broken.stderr
