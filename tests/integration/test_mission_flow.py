@@ -266,6 +266,7 @@ def test_art_xv_a_withdrawn_state_is_refused_after_its_effective_date_not_before
         refused = before.call("USA", "GET", f"/api/flights/{fid}")
         assert problem_rule(refused) == (403, "state_party", "Art. XV ¶2; Art. XVII ¶6")
         assert before.call("USA", "GET", "/api/messages").status_code == 403
+        assert before.call("USA", "GET", "/api/flights").status_code == 403
         assert before.call("GBR", "GET", f"/api/flights/{fid}").status_code == 200
     before.engine.dispose()
 

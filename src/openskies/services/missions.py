@@ -342,17 +342,17 @@ class MissionService:
         return row
 
     def list_flights(self, actor: Delegation) -> list[dict[str, Any]]:
-        """Every flight the delegation may see, as its role allows."""
+        """Every flight the delegation may see, as its role allows (none for a non-Party)."""
         now = self.clock.now()
+        state = self.data.states.get(actor.state)
+        if state is None or not is_party(state, now.date()):
+            self._authorise(actor, Action.READ_NOTIFICATION, Role.NOT_A_PARTY)
         with self.reading().begin() as session:
             rows = session.execute(select(FlightRow).order_by(FlightRow.eta)).scalars().all()
-            out = []
-            for row in rows:
-                role = self.role(actor.state, row, now.date())
-                if role is Role.NOT_A_PARTY:
-                    self._authorise(actor, Action.READ_NOTIFICATION, role)
-                out.append(self._view(session, row, role, now))
-            return out
+            return [
+                self._view(session, row, self.role(actor.state, row, now.date()), now)
+                for row in rows
+            ]
 
     def get_flight(self, actor: Delegation, flight_id: str) -> dict[str, Any]:
         """One flight as the delegation's role lets it see it; restricted reads are audited."""
