@@ -60,7 +60,7 @@ class World:
         self.sessions = make_session_factory(self.engine)
         self.tokens: dict[str, str] = {}
         with self.sessions.begin() as session:
-            for code in ("DEU", "POL", "FRA", "USA", "PRT", "GBR"):
+            for code in ("DEU", "POL", "FRA", "USA", "PRT", "GBR", "BEL", "NLD"):
                 _, self.tokens[code] = create_delegation(
                     session, load_treaty_data(), code, clock.now()
                 )

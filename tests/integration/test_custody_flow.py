@@ -166,6 +166,15 @@ def test_custody_from_ingest_to_refusal_proved_by_the_ledger(custody_world) -> N
     citations = {f["citation"] for f in refused.json()["decision"]["findings"]}
     assert any("Art. IX §IV ¶1" in c and "Art. XV ¶2" in c for c in citations)
     assert world.call("USA", "GET", f"/api/data/{sha}").status_code == 403
+    assert world.call("USA", "GET", "/api/ledger/export").status_code == 403
+    # The observed Party was notified of each request (Art. IX §IV ¶1).
+    kinds = [m["kind"] for m in world.call("POL", "GET", "/api/messages").json()]
+    assert kinds.count("copy_request") == 2
+    # A request must name the flight the object comes from.
+    wrong = world.call(
+        "GBR", "POST", f"/api/data/{sha}/requests", json={**request_doc(), "observed_party": "CZE"}
+    )
+    assert wrong.status_code == 422
 
     # The ledger proves each event, offline, with the public keys.
     export = world.call("FRA", "GET", "/api/ledger/export").json()

@@ -292,3 +292,43 @@ def test_bad_input_is_a_problem_not_a_500(world: World) -> None:
     )
     assert huge.status_code == 413
     assert world.call("DEU", "GET", "/api/flights/nope").status_code == 404
+
+
+def test_review_fixes_bounds_transit_early_start_and_co_member_agreements(world: World) -> None:
+    far = world.call(
+        "DEU", "POST", "/api/flights", json=notice(eta=datetime(9999, 12, 31, tzinfo=UTC))
+    )
+    assert far.status_code == 422  # a bounded time, not a 500
+    self_transit = world.call("DEU", "POST", "/api/flights", json=notice(transit=["POL"]))
+    assert problem_rule(self_transit) == (422, "transit", "Art. VII ¶1–2")
+
+    # Art. VI §II ¶4(E): the flight may not start before 24 h after the plan, unless agreed.
+    fid = world.call("DEU", "POST", "/api/flights", json=notice()).json()["id"]
+    world.clock.at = START + timedelta(hours=97)
+    world.call("POL", "POST", f"/api/flights/{fid}/arrive")
+    planned = world.clock.now() + timedelta(hours=24)
+    world.call(
+        "DEU",
+        "POST",
+        f"/api/flights/{fid}/mission-plan",
+        json={"route": route(), "planned_start": planned.isoformat()},
+    )
+    world.call("POL", "POST", f"/api/flights/{fid}/accept-mission-plan")
+    world.clock.advance(hours=23)
+    early = world.call("DEU", "POST", f"/api/flights/{fid}/start-flight")
+    assert problem_rule(early) == (422, "flight_starts_not_before", "Art. VI §II ¶4(E)")
+
+    # Benelux: Belgium and the Netherlands are one Party; they cannot agree with each other.
+    ben = world.call(
+        "BEL", "POST", "/api/flights", json=notice("GBR", eta=START + timedelta(days=10))
+    ).json()["id"]
+    proposal = world.call(
+        "BEL",
+        "POST",
+        f"/api/flights/{ben}/agreements",
+        json={"rule": "period_ends", "terms": "120 h"},
+    ).json()
+    co_member = world.call("NLD", "POST", f"/api/flights/{ben}/agreements/{proposal['id']}/accept")
+    assert problem_rule(co_member)[:2] == (422, "agreed_by_both")
+    accepted = world.call("GBR", "POST", f"/api/flights/{ben}/agreements/{proposal['id']}/accept")
+    assert accepted.json()["accepted_by"] == "GBR"

@@ -103,23 +103,27 @@ def download(sha256: str, who: Me, svc: Custody) -> StreamingResponse:
 
 @router.get("/ledger/tree-head")
 def tree_head(who: Me, svc: Custody) -> dict[str, Any]:
-    """The log's current signed tree head."""
+    """The log's current signed tree head (States Parties only)."""
+    svc.require_party(who)
     return svc.tree_head()
 
 
 @router.get("/ledger/export")
 def export(who: Me, svc: Custody) -> dict[str, Any]:
     """The whole log with a signed tree head, for offline verification."""
+    svc.require_party(who)
     return svc.export()
 
 
 @router.get("/ledger/keys")
 def keys(who: Me, svc: Custody) -> dict[str, str]:
     """The public keys of every signer (base64), for offline verification."""
+    svc.require_party(who)
     return svc.public_keys()
 
 
 @router.get("/ledger/proof/{index}")
 def proof(index: int, who: Me, svc: Custody, size: int | None = None) -> dict[str, Any]:
     """An inclusion proof of one entry (RFC 9162 §2.1.3)."""
+    svc.require_party(who)
     return svc.inclusion(index, size)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+"""No time of a flight lies beyond this: a bound that keeps the arithmetic finite."""
+EARLIEST = datetime(1992, 3, 24, tzinfo=UTC)
 
 __all__ = [
     "AgreementIn",
@@ -39,7 +44,7 @@ class PreFlightInspection(_Strict):
     """Where and when the pre-flight inspection is desired (Art. VI §I ¶5(C))."""
 
     place: str = Field(min_length=1, max_length=80)
-    start: AwareDatetime
+    start: AwareDatetime = Field(ge=EARLIEST, lt=LATEST)
 
 
 class NotificationIn(_Strict):
@@ -48,8 +53,12 @@ class NotificationIn(_Strict):
     observed: str = Field(min_length=3, max_length=16, description="observed Party")
     point_of_entry: str = Field(min_length=1, max_length=80, description="¶5(A)")
     open_skies_airfield: str | None = Field(default=None, max_length=80, description="¶5(A)")
-    eta: AwareDatetime = Field(description="¶5(B): ETA at the point of entry, UTC offset")
-    departure_to_airfield: AwareDatetime | None = Field(default=None, description="¶5(B)")
+    eta: AwareDatetime = Field(
+        ge=EARLIEST, lt=LATEST, description="¶5(B): ETA at the point of entry, UTC offset"
+    )
+    departure_to_airfield: AwareDatetime | None = Field(
+        default=None, ge=EARLIEST, lt=LATEST, description="¶5(B)"
+    )
     accommodation: str = Field(default="", max_length=500)
     pre_flight_inspection: PreFlightInspection = Field(description="¶5(C)")
     transport: str = Field(default="", max_length=200, description="¶5(D)")
@@ -66,7 +75,7 @@ class MissionPlanIn(_Strict):
     """A mission plan: the route (GeoJSON) and its planned start (Art. VI §II ¶1-4)."""
 
     route: dict[str, Any]
-    planned_start: AwareDatetime
+    planned_start: AwareDatetime = Field(ge=EARLIEST, lt=LATEST)
     open_skies_airfield: str | None = None
 
 

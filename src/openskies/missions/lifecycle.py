@@ -297,7 +297,22 @@ class ObservationFlight:
         )
 
     def start_flight(self, at: datetime, actor: str, data: TreatyData) -> Event:
-        """The observation flight starts (not before 24 h after the plan: Art. VI §II ¶4(E))."""
+        """The observation flight starts, not before 24 h after the mission plan was submitted
+        unless otherwise agreed (Art. VI §II ¶4(E))."""
+        submitted = self.times.get("mission_plan_submitted_at")
+        at = require_utc(at, "at")
+        hours = data.limit("flight_start_after_mission_plan").on(at.date())
+        if (
+            submitted is not None
+            and at < submitted + timedelta(hours=hours)
+            and "flight_starts_not_before" not in self.agreed_otherwise
+        ):
+            raise Refusal.one(
+                "flight_starts_not_before",
+                "Art. VI §II ¶4(E)",
+                f"the flight may start {hours} hours after the mission plan was submitted "
+                f"({(submitted + timedelta(hours=hours)).isoformat()}), unless otherwise agreed",
+            )
         return self._step("start_flight", at, actor, data, time_key="flight_started_at")
 
     def complete_flight(self, at: datetime, actor: str, data: TreatyData) -> Event:

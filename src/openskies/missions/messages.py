@@ -35,6 +35,10 @@ MESSAGE_KINDS: dict[str, tuple[str, str]] = {
     "mission_plan_agreement": ("AGREEMENT ON MISSION PLAN", "ARTICLE VI, SECTION II, PARAGRAPH 6"),
     "declination": ("DECLINATION OF AN OBSERVATION FLIGHT", "ARTICLE VIII, SECTION I, PARAGRAPH 5"),
     "mission_report": ("MISSION REPORT", "ARTICLE VI, SECTION I, PARAGRAPH 21"),
+    "copy_request": (
+        "REQUEST FOR COPIES OF DATA FROM AN OBSERVATION FLIGHT",
+        "ARTICLE IX, SECTION IV, PARAGRAPH 1",
+    ),
 }
 
 

@@ -28,6 +28,7 @@ from openskies.adapters.orm import (
     FlightRow,
     HoldingRow,
     LedgerLeafRow,
+    MessageRow,
 )
 from openskies.custody import (
     CustodyEvent,
@@ -43,6 +44,7 @@ from openskies.custody import (
 )
 from openskies.missions.errors import Forbidden, NotFound, Refusal, WrongState
 from openskies.missions.lifecycle import FlightState
+from openskies.missions.messages import render_message
 from openskies.services.audit import append_audit
 from openskies.services.clock import Clock
 from openskies.services.delegations import Delegation
@@ -226,6 +228,20 @@ class CustodyService:
             raise NotFound(f"no flight {flight_id}")
         return flight
 
+    def _members(self, holder: str, day: date) -> list[str]:
+        found = self.data.holders.get(holder)
+        codes = found.members if found is not None else (holder,)
+        return sorted(
+            c for c in codes if c in self.data.states and is_party(self.data.states[c], day)
+        )
+
+    def _holder(self, state: str, day: date) -> str:
+        return resolve_holder(self.data, state, day).code
+
+    def require_party(self, actor: Delegation) -> None:
+        """Only a State Party may see the log (Art. IX §IV ¶1; Art. XV ¶2)."""
+        self._require_party(actor, self.clock.now().date())
+
     def _require_party(self, actor: Delegation, day: date) -> None:
         state = self.data.states.get(actor.state)
         if state is None or not is_party(state, day):
@@ -244,18 +260,22 @@ class CustodyService:
         with self.sessions.begin() as session:
             obj = self._object(session, sha256)
             self._require_party(actor, now.date())
-            if actor.state != obj.observing:
+            flight = self._flight(session, obj.flight_id or "")
+            if self._holder(actor.state, now.date()) != flight.observing_holder:
                 raise Forbidden.one(
                     "treaty_role",
                     "Art. IX §III ¶2",
                     "the observing Party delivers the observed Party's copy",
                 )
-            recipient = obj.observed
-            self._check_recipient(recipient, now.date())
-            index = self._deliver(
-                session, actor.state, obj, recipient, "duplicate", now, "Art. IX §III ¶2"
-            )
-            return {"sha256": sha256, "recipient": recipient, "ledger_index": index}
+            recipients = self._members(flight.observed_holder, now.date())
+            if not recipients:
+                self._check_recipient(flight.observed, now.date())
+            index = None
+            for recipient in recipients:
+                index = self._deliver(
+                    session, actor.state, obj, recipient, "duplicate", now, "Art. IX §III ¶2"
+                )
+            return {"sha256": sha256, "recipients": recipients, "ledger_index": index}
 
     def _deliver(
         self,
@@ -320,7 +340,20 @@ class CustodyService:
         now = self.clock.now()
         parsed = parse_copy_request({**request, "requesting_party": actor.state})
         with self.sessions.begin() as session:
-            self._object(session, sha256)
+            obj = self._object(session, sha256)
+            flight = self._flight(session, obj.flight_id or "")
+            named = (parsed.observing_party, parsed.observed_party)
+            if named != (obj.observing, obj.observed) and not (
+                self._holder(parsed.observing_party, flight.eta.date()) == flight.observing_holder
+                and self._holder(parsed.observed_party, flight.eta.date()) == flight.observed_holder
+            ):
+                raise Refusal.one(
+                    "request_names_the_flight",
+                    "Art. IX §IV ¶1(A)–(B)",
+                    f"the request names {named[0]} over {named[1]}; this object is from "
+                    f"{obj.observing}'s flight over {obj.observed}",
+                    field="observing_party",
+                )
             decision = decide(parsed, now.date(), now.date(), self.data)
             row = CopyRequestRow(
                 requester=actor.state,
@@ -334,6 +367,7 @@ class CustodyService:
             session.flush()
             if not decision.deliver:
                 self._refuse(session, actor.state, sha256, actor.state, decision, now)
+            self._notify_observed(session, flight, actor.state, row.id, decision, now)
             append_audit(
                 session,
                 now,
@@ -343,6 +377,43 @@ class CustodyService:
                 {"outcome": decision.outcome.value},
             )
             return {"id": row.id, "state": row.state, "decision": row.decision}
+
+    def _notify_observed(
+        self,
+        session: Session,
+        flight: FlightRow,
+        requester: str,
+        request_id: int,
+        decision: Any,
+        now: datetime,
+    ) -> None:
+        """The observed Party is notified of a copy request (Art. IX §IV ¶1)."""
+        recipients = sorted(
+            set(self._members(flight.observed_holder, now.date()))
+            | set(self._members(flight.observing_holder, now.date()))
+        )
+        body = {
+            "copy_request": request_id,
+            "requesting_party": requester,
+            "outcome": decision.outcome.value,
+            "flight": flight.id,
+        }
+        message = MessageRow(
+            flight_id=flight.id,
+            kind="copy_request",
+            sender=requester,
+            recipients=recipients,
+            to_all_parties=False,
+            answers=None,
+            created_at=now,
+            body=body,
+            text="",
+        )
+        session.add(message)
+        session.flush()
+        message.text = render_message(
+            message.id, "copy_request", requester, recipients, False, now, flight.id, None, body
+        )
 
     def _refuse(
         self,
@@ -413,11 +484,16 @@ class CustodyService:
         with self.sessions.begin() as session:
             self._require_party(actor, now.date())
             obj = self._object(session, sha256)
-            holding = session.execute(
-                select(HoldingRow).where(
-                    HoldingRow.sha256 == sha256, HoldingRow.party == actor.state
+            side = self._members(self._holder(actor.state, now.date()), now.date()) or [actor.state]
+            holding = (
+                session.execute(
+                    select(HoldingRow).where(
+                        HoldingRow.sha256 == sha256, HoldingRow.party.in_(side)
+                    )
                 )
-            ).scalar_one_or_none()
+                .scalars()
+                .first()
+            )
             if holding is None:
                 raise Forbidden.one(
                     "holder",

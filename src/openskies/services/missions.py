@@ -113,6 +113,14 @@ class MissionService:
 
     # --- roles ----------------------------------------------------------------------
 
+    def members(self, holder: str, day: date) -> list[str]:
+        """The States Parties a quota holder stands for on ``day`` (a group's members)."""
+        found = self.data.holders.get(holder)
+        codes = found.members if found is not None else (holder,)
+        return sorted(
+            c for c in codes if c in self.data.states and is_party(self.data.states[c], day)
+        )
+
     def role(self, state: str, row: FlightRow, day: date) -> Role:
         """The treaty role of ``state`` in the flight on ``day``."""
         if state not in self.data.states or not is_party(self.data.states[state], day):
@@ -178,6 +186,13 @@ class MissionService:
             )
         self._check_sites(notice, observed.members)
         for code in notice.get("transit", []):
+            if code in observing.members or code in observed.members:
+                raise Refusal.one(
+                    "transit",
+                    "Art. VII ¶1–2",
+                    f"{code} is the observing or observed Party, not a State transited",
+                    field="transit",
+                )
             if code not in self.data.states or not is_party(self.data.states[code], today):
                 raise Refusal.one(
                     "transit",
@@ -257,12 +272,16 @@ class MissionService:
     def _count_quotas(self, session: Session, observing: str, observed: str, eta: datetime) -> None:
         """Lock both holders' quota rows, then count (Art. III §I ¶4-5, ¶10; Art. VI §I ¶3)."""
         year = eta.year
-        for holder in sorted({observing, observed}):
-            insert_ignore(session, QuotaLockRow, year=year, holder=holder)
+        keys = sorted({(y, h) for h in (observing, observed) for y in (year - 1, year, year + 1)})
+        for y, holder in keys:
+            insert_ignore(session, QuotaLockRow, year=y, holder=holder)
         session.execute(
             select(QuotaLockRow)
-            .where(QuotaLockRow.year == year, QuotaLockRow.holder.in_([observing, observed]))
-            .order_by(QuotaLockRow.holder)
+            .where(
+                QuotaLockRow.year.in_([year - 1, year, year + 1]),
+                QuotaLockRow.holder.in_([observing, observed]),
+            )
+            .order_by(QuotaLockRow.year, QuotaLockRow.holder)
             .with_for_update()
         ).all()
         counted = [s.value for s in COUNTED_STATES]
@@ -471,9 +490,16 @@ class MissionService:
                 )
                 if step in STEP_MESSAGES:
                     kind, to_all = STEP_MESSAGES[step]
-                    other = row.observed if role is Role.OBSERVING else row.observing
+                    other = row.observed_holder if role is Role.OBSERVING else row.observing_holder
                     self._message(
-                        session, row, kind, actor.state, [other], to_all, _plain(event.payload), now
+                        session,
+                        row,
+                        kind,
+                        actor.state,
+                        self.members(other, now.date()),
+                        to_all,
+                        _plain(event.payload),
+                        now,
                     )
                 append_audit(
                     session,
@@ -505,7 +531,9 @@ class MissionService:
                 airfield = body.get("open_skies_airfield") or row.notification.get(
                     "open_skies_airfield"
                 )
-                violations = self.route_checker(plan, row.observed, airfield or "", now.date())
+                violations = self.route_checker(
+                    plan, row.observed_holder, airfield or "", body["planned_start"].date()
+                )
                 if violations:
                     raise Refusal(violations, field="route")
             event = flight.submit_mission_plan(now, who, data, body["planned_start"], plan)
@@ -574,7 +602,10 @@ class MissionService:
             agreement = session.get(AgreementRow, agreement_id)
             if agreement is None or agreement.flight_id != row.id:
                 raise NotFound(f"no agreement {agreement_id} in flight {flight_id}")
-            if agreement.proposed_by == actor.state:
+            same_side = self.role(agreement.proposed_by, row, now.date()) == self.role(
+                actor.state, row, now.date()
+            )
+            if agreement.proposed_by == actor.state or same_side:
                 raise Refusal.one(
                     "agreed_by_both",
                     AGREEABLE_RULES[agreement.rule],
