@@ -28,7 +28,6 @@ from openskies.adapters.orm import (
     FlightRow,
     HoldingRow,
     LedgerLeafRow,
-    MessageRow,
 )
 from openskies.custody import (
     CustodyEvent,
@@ -44,11 +43,11 @@ from openskies.custody import (
 )
 from openskies.missions.errors import Forbidden, NotFound, Refusal, WrongState
 from openskies.missions.lifecycle import FlightState
-from openskies.missions.messages import render_message
 from openskies.services.audit import append_audit
 from openskies.services.clock import Clock
 from openskies.services.delegations import Delegation
-from openskies.treaty import TreatyData, is_party, resolve_holder
+from openskies.services.messages import post_message
+from openskies.treaty import TreatyData, is_party, party_members, resolve_holder
 
 __all__ = ["LOG_ID", "CustodyService", "make_object_store"]
 
@@ -228,13 +227,6 @@ class CustodyService:
             raise NotFound(f"no flight {flight_id}")
         return flight
 
-    def _members(self, holder: str, day: date) -> list[str]:
-        found = self.data.holders.get(holder)
-        codes = found.members if found is not None else (holder,)
-        return sorted(
-            c for c in codes if c in self.data.states and is_party(self.data.states[c], day)
-        )
-
     def _holder(self, state: str, day: date) -> str:
         return resolve_holder(self.data, state, day).code
 
@@ -267,7 +259,7 @@ class CustodyService:
                     "Art. IX §III ¶2",
                     "the observing Party delivers the observed Party's copy",
                 )
-            recipients = self._members(flight.observed_holder, now.date())
+            recipients = party_members(self.data, flight.observed_holder, now.date())
             if not recipients:
                 self._check_recipient(flight.observed, now.date())
             index = None
@@ -389,8 +381,8 @@ class CustodyService:
     ) -> None:
         """The observed Party is notified of a copy request (Art. IX §IV ¶1)."""
         recipients = sorted(
-            set(self._members(flight.observed_holder, now.date()))
-            | set(self._members(flight.observing_holder, now.date()))
+            set(party_members(self.data, flight.observed_holder, now.date()))
+            | set(party_members(self.data, flight.observing_holder, now.date()))
         )
         body = {
             "copy_request": request_id,
@@ -398,22 +390,7 @@ class CustodyService:
             "outcome": decision.outcome.value,
             "flight": flight.id,
         }
-        message = MessageRow(
-            flight_id=flight.id,
-            kind="copy_request",
-            sender=requester,
-            recipients=recipients,
-            to_all_parties=False,
-            answers=None,
-            created_at=now,
-            body=body,
-            text="",
-        )
-        session.add(message)
-        session.flush()
-        message.text = render_message(
-            message.id, "copy_request", requester, recipients, False, now, flight.id, None, body
-        )
+        post_message(session, flight.id, "copy_request", requester, recipients, False, body, now)
 
     def _refuse(
         self,
@@ -484,7 +461,9 @@ class CustodyService:
         with self.sessions.begin() as session:
             self._require_party(actor, now.date())
             obj = self._object(session, sha256)
-            side = self._members(self._holder(actor.state, now.date()), now.date()) or [actor.state]
+            side = party_members(self.data, self._holder(actor.state, now.date()), now.date()) or [
+                actor.state
+            ]
             holding = (
                 session.execute(
                     select(HoldingRow).where(

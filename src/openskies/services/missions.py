@@ -22,11 +22,11 @@ from openskies.adapters.database import insert_ignore
 from openskies.adapters.orm import AgreementRow, FlightEventRow, FlightRow, MessageRow, QuotaLockRow
 from openskies.missions.errors import Forbidden, NotFound, Refusal, WrongState
 from openskies.missions.lifecycle import COUNTED_STATES, FlightState, ObservationFlight
-from openskies.missions.messages import render_message
 from openskies.missions.policy import Action, Role, allowed, citation_for
 from openskies.services.audit import append_audit
 from openskies.services.clock import Clock
 from openskies.services.delegations import Delegation
+from openskies.services.messages import post_message
 from openskies.treaty import (
     DemonstrationBy,
     Finding,
@@ -35,6 +35,7 @@ from openskies.treaty import (
     is_party,
     max_flights,
     observed_cap,
+    party_members,
     passive_quotas_in_year,
     resolve_holder,
 )
@@ -112,14 +113,6 @@ class MissionService:
         return self.read_sessions or self.sessions
 
     # --- roles ----------------------------------------------------------------------
-
-    def members(self, holder: str, day: date) -> list[str]:
-        """The States Parties a quota holder stands for on ``day`` (a group's members)."""
-        found = self.data.holders.get(holder)
-        codes = found.members if found is not None else (holder,)
-        return sorted(
-            c for c in codes if c in self.data.states and is_party(self.data.states[c], day)
-        )
 
     def role(self, state: str, row: FlightRow, day: date) -> Role:
         """The treaty role of ``state`` in the flight on ``day``."""
@@ -496,7 +489,7 @@ class MissionService:
                         row,
                         kind,
                         actor.state,
-                        self.members(other, now.date()),
+                        party_members(self.data, other, now.date()),
                         to_all,
                         _plain(event.payload),
                         now,
@@ -651,22 +644,7 @@ class MissionService:
             .scalars()
             .first()
         )
-        message = MessageRow(
-            flight_id=row.id,
-            kind=kind,
-            sender=sender,
-            recipients=recipients,
-            to_all_parties=to_all,
-            answers=answers,
-            created_at=now,
-            body=body,
-            text="",
-        )
-        session.add(message)
-        session.flush()
-        message.text = render_message(
-            message.id, kind, sender, recipients, to_all, now, row.id, answers, body
-        )
+        post_message(session, row.id, kind, sender, recipients, to_all, body, now, answers)
 
     def messages(self, actor: Delegation, box: str) -> list[dict[str, Any]]:
         """The delegation's inbox (to it, or copies to all Parties) or outbox."""

@@ -27,6 +27,7 @@ __all__ = [
     "holders_on",
     "is_party",
     "parties_on",
+    "party_members",
     "party_summaries",
     "resolve_holder",
     "resolve_state",
@@ -113,6 +114,13 @@ def holder_in_force(data: TreatyData, holder: QuotaHolder, on: date) -> bool:
         is_party(data.states[m], on) and holder_of(data, m, on).code == holder.code
         for m in holder.members
     )
+
+
+def party_members(data: TreatyData, holder: str, on: date) -> list[str]:
+    """The States Parties a quota holder stands for on ``on``: a group's members, or itself."""
+    found = data.holders.get(holder)
+    codes = found.members if found is not None else (holder,)
+    return sorted(c for c in codes if c in data.states and is_party(data.states[c], on))
 
 
 def holders_on(data: TreatyData, on: date) -> tuple[QuotaHolder, ...]:
