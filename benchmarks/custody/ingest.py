@@ -25,8 +25,8 @@ from pathlib import Path
 import httpx2 as httpx
 
 from openskies.adapters.database import make_engine, make_session_factory, upgrade
+from openskies.adapters.object_store import LocalObjectStore
 from openskies.adapters.orm import FlightRow
-from openskies.custody import LocalObjectStore
 from openskies.services.delegations import create_delegation
 from openskies.treaty import load_treaty_data
 

@@ -1,39 +1,178 @@
-"""The one place concrete adapters are chosen: database, clock, route checker."""
+"""The composition root: settings read once, every adapter and service built here.
+
+The API's lifespan (``build_app``) and every CLI command (``open_services``) get their
+database, object store, clock, treaty data, territories and route checker from this module
+and nowhere else. The environment is read only by ``read_settings``; tests build
+``Settings`` themselves and inject a clock, treaty data or a store.
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
 
 from fastapi import FastAPI
 
-from openskies.api.app import Settings, create_app
-from openskies.services.clock import SystemClock
-from openskies.treaty import Finding
+from openskies.adapters.database import (
+    make_engine,
+    make_session_factory,
+    normalise_url,
+    sqlite_file,
+    upgrade,
+)
+from openskies.adapters.object_store import make_object_store
+from openskies.api.app import MAX_BODY_BYTES, create_app
+from openskies.custody import ObjectStore
+from openskies.geo import Territories, load_territories
+from openskies.planning import Severity, check_mission_plan
+from openskies.services.clock import Clock, SystemClock
+from openskies.services.container import Services
+from openskies.services.custody import CustodyService
+from openskies.services.missions import MissionService, RouteChecker
+from openskies.treaty import Finding, TreatyData, load_treaty_data
 
-__all__ = ["build_app", "planner_route_checker"]
+__all__ = [
+    "Settings",
+    "build_app",
+    "open_services",
+    "planner_route_checker",
+    "read_settings",
+    "shipped_territories",
+    "shipped_treaty_data",
+]
 
 
-def planner_route_checker(
-    route: dict[str, Any], observed: str, airfield: str, on: date
-) -> list[Finding]:
-    """Check a mission plan's route with the flight planner (every rule of Art. VI §II)."""
-    from openskies.geo import load_territories
-    from openskies.planning import flight_context, route_from_geojson, validate_route
-    from openskies.treaty import load_treaty_data
+@dataclass(frozen=True)
+class Settings:
+    """Everything an operator configures (``OPENSKIES_*`` environment variables).
 
-    data = load_treaty_data()
-    plan_route = route_from_geojson(route, "route")
-    start = airfield or plan_route.start_airfield
-    ctx = flight_context(data, load_territories(), observed, start, on)
-    check = validate_route(plan_route, ctx)
-    return [
-        Finding(v.rule, v.citation, v.message, v.limit, v.actual)
-        for v in check.violations
-        if v.severity.value == "violation"
-    ]
+    ``object_store`` is a directory or ``s3://bucket/prefix``; without it, ``objects/``
+    beside the SQLite file, or in ``data_dir`` for other databases.
+    """
+
+    database_url: str
+    object_store: str | None = None
+    data_dir: str = "data"
+    max_body_bytes: int = MAX_BODY_BYTES
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> Settings:
+        """Settings from ``OPENSKIES_DATABASE_URL``, ``OPENSKIES_DATA_DIR`` and
+        ``OPENSKIES_OBJECT_STORE``; SQLite in the data directory by default."""
+        data_dir = environ.get("OPENSKIES_DATA_DIR") or "data"
+        url = environ.get("OPENSKIES_DATABASE_URL")
+        if not url:
+            url = f"sqlite+pysqlite:///{(Path(data_dir) / 'openskies.sqlite3').resolve()}"
+        store = environ.get("OPENSKIES_OBJECT_STORE") or None
+        return cls(normalise_url(url), store, data_dir)
+
+    def object_store_location(self) -> str:
+        """Where the object store is (the default resolved)."""
+        if self.object_store:
+            return self.object_store
+        sqlite = sqlite_file(self.database_url)
+        base = sqlite.parent if sqlite is not None else Path(self.data_dir)
+        return str(base / "objects")
 
 
-def build_app(database_url: str) -> FastAPI:
-    """The production app: system clock, the planner as route checker."""
-    return create_app(Settings(database_url, SystemClock(), planner_route_checker))
+def read_settings() -> Settings:
+    """The settings of this process, from its environment (the only read of it)."""
+    return Settings.from_environ(os.environ)
+
+
+@cache
+def shipped_treaty_data() -> TreatyData:
+    """The treaty data shipped in the package, loaded once."""
+    return load_treaty_data()
+
+
+@cache
+def shipped_territories() -> Territories:
+    """The territories shipped in the package (Natural Earth), loaded once when first used."""
+    return load_territories()
+
+
+def planner_route_checker(data: TreatyData, territories: Callable[[], Territories]) -> RouteChecker:
+    """The mission service's route check: the planner's ``check_mission_plan``, its
+    violations as the treaty's findings (notices do not refuse a plan)."""
+
+    def check(route: dict[str, Any], observed: str, airfield: str, on: date) -> list[Finding]:
+        result = check_mission_plan(data, territories(), route, observed, on, airfield or None)
+        return [v.as_finding() for v in result.violations if v.severity is Severity.VIOLATION]
+
+    return check
+
+
+@contextmanager
+def open_services(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    data: TreatyData | None = None,
+    territories: Callable[[], Territories] | None = None,
+    store: ObjectStore | None = None,
+    route_checker: RouteChecker | Literal["planner"] | None = "planner",
+) -> Iterator[Services]:
+    """Every service over the database of ``settings`` (migrated to the latest schema).
+
+    Defaults: the system clock, the shipped treaty data and territories, the object store
+    of ``settings`` and the planner as route checker (``route_checker=None``: no check).
+    """
+    sqlite = sqlite_file(settings.database_url)
+    if sqlite is not None:
+        sqlite.parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.database_url)
+    try:
+        upgrade(engine)
+        sessions = make_session_factory(engine)
+        reads = make_session_factory(engine, read_only=True)
+        clock = clock or SystemClock()
+        data = data or shipped_treaty_data()
+        territories = territories or shipped_territories
+        store = store or make_object_store(settings.object_store_location())
+        checker = (
+            planner_route_checker(data, territories)
+            if isinstance(route_checker, str)
+            else route_checker
+        )
+        yield Services(
+            data=data,
+            territories=territories,
+            clock=clock,
+            sessions=sessions,
+            store=store,
+            missions=MissionService(sessions, data, clock, checker, reads),
+            custody=CustodyService(sessions, data, clock, store),
+        )
+    finally:
+        engine.dispose()
+
+
+def build_app(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    data: TreatyData | None = None,
+    territories: Callable[[], Territories] | None = None,
+    store: ObjectStore | None = None,
+    route_checker: RouteChecker | Literal["planner"] | None = "planner",
+) -> FastAPI:
+    """The API over ``settings``; its lifespan opens the services (see ``open_services``)."""
+
+    def compose() -> AbstractContextManager[Services]:
+        return open_services(
+            settings,
+            clock=clock,
+            data=data,
+            territories=territories,
+            store=store,
+            route_checker=route_checker,
+        )
+
+    return create_app(compose, max_body_bytes=settings.max_body_bytes)

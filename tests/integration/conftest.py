@@ -7,18 +7,18 @@ CI sets OPENSKIES_TEST_DATABASE_URL (see .ci/run) to the PostgreSQL server at
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
 from openskies.adapters.database import make_engine, make_session_factory, normalise_url, upgrade
-from openskies.api import create_app
-from openskies.api.app import Settings
+from openskies.bootstrap import Settings, build_app
 from openskies.services.clock import FixedClock
 from openskies.services.delegations import create_delegation
 from openskies.treaty import load_treaty_data
@@ -51,20 +51,32 @@ START = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 
 
 class World:
-    """The API, the clock and one client per delegation."""
+    """The API, the clock and one client per delegation.
 
-    def __init__(self, url: str, clock: FixedClock) -> None:
+    Mission plans are not checked by the planner unless ``check_routes`` (the workflow tests
+    fly sketched routes; the route check has its own tests, through both paths)."""
+
+    def __init__(
+        self,
+        url: str,
+        clock: FixedClock,
+        objects: Path | None = None,
+        check_routes: bool = False,
+    ) -> None:
         self.url, self.clock = url, clock
         self.engine = make_engine(url)
         upgrade(self.engine)
         self.sessions = make_session_factory(self.engine)
         self.tokens: dict[str, str] = {}
         with self.sessions.begin() as session:
-            for code in ("DEU", "POL", "FRA", "USA", "PRT", "GBR", "BEL", "NLD"):
+            for code in ("DEU", "POL", "FRA", "USA", "PRT", "GBR", "BEL", "NLD", "ESP"):
                 _, self.tokens[code] = create_delegation(
                     session, load_treaty_data(), code, clock.now()
                 )
-        self.client = TestClient(create_app(Settings(url, clock)))
+        objects = objects or Path(tempfile.mkdtemp(prefix="openskies-objects-"))
+        checker: Literal["planner"] | None = "planner" if check_routes else None
+        settings = Settings(url, str(objects))
+        self.client = TestClient(build_app(settings, clock=clock, route_checker=checker))
 
     def call(self, state: str, method: str, path: str, **kw: Any) -> Any:
         headers = {"Authorization": f"Bearer {self.tokens[state]}", **kw.pop("headers", {})}
@@ -72,8 +84,8 @@ class World:
 
 
 @pytest.fixture
-def world(database_url: str) -> Iterator[World]:
-    w = World(database_url, FixedClock(START))
+def world(database_url: str, tmp_path: Path) -> Iterator[World]:
+    w = World(database_url, FixedClock(START), tmp_path / "objects")
     with w.client:
         yield w
     w.engine.dispose()

@@ -12,16 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
-from openskies.api import create_app
-from openskies.api.app import Settings
+from openskies.adapters.object_store import LocalObjectStore
 from openskies.custody import (
-    LocalObjectStore,
     parse_public_keys,
     verify_log_document,
     verify_store,
 )
+from openskies.services.clock import FixedClock
 from tests.integration.conftest import World
 
 START = datetime(2020, 6, 1, 8, 0, tzinfo=UTC)
@@ -61,12 +59,7 @@ def request_doc() -> dict[str, Any]:
 
 @pytest.fixture
 def custody_world(database_url: str, tmp_path: Path) -> Any:
-    world = World(
-        database_url, __import__("openskies.services.clock", fromlist=["x"]).FixedClock(START)
-    )
-    world.client = TestClient(
-        create_app(Settings(database_url, world.clock, object_store=str(tmp_path / "objects")))
-    )
+    world = World(database_url, FixedClock(START), tmp_path / "objects")
     with world.client:
         yield world, tmp_path / "objects"
     world.engine.dispose()

@@ -1,14 +1,12 @@
-"""Connecting to the database: SQLite by default, PostgreSQL by URL; migrations by Alembic.
+"""Connecting to the database: SQLite or PostgreSQL by URL; migrations by Alembic.
 
-``OPENSKIES_DATABASE_URL`` names the database (``postgresql+psycopg://...``); without it a
-SQLite file in the data directory (``OPENSKIES_DATA_DIR``, default ``./data``) is created
-on first use. Writers on SQLite take the write lock at BEGIN (``BEGIN IMMEDIATE``), so a
-transaction that counts quotas never races another.
+Which database is the settings' choice (``openskies.bootstrap``: ``OPENSKIES_DATABASE_URL``,
+else a SQLite file in the data directory). Writers on SQLite take the write lock at BEGIN
+(``BEGIN IMMEDIATE``), so a transaction that counts quotas never races another.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -19,25 +17,23 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 __all__ = [
-    "database_url",
     "insert_ignore",
     "make_engine",
     "make_session_factory",
+    "normalise_url",
+    "sqlite_file",
     "upgrade",
 ]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def database_url(environ: dict[str, str] | None = None) -> str:
-    """The database URL from the environment, or a SQLite file in the data directory."""
-    env = os.environ if environ is None else environ
-    url = env.get("OPENSKIES_DATABASE_URL")
-    if url:
-        return normalise_url(url)
-    data_dir = Path(env.get("OPENSKIES_DATA_DIR", "data"))
-    data_dir.mkdir(parents=True, exist_ok=True)
-    return f"sqlite+pysqlite:///{(data_dir / 'openskies.sqlite3').resolve()}"
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite database URL; None for other databases (or in-memory SQLite)."""
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite") or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
 
 
 def normalise_url(url: str) -> str:

@@ -1,14 +1,14 @@
 """The FastAPI application: authentication, problem+json errors, size limits, routes.
 
 State lives in the database only; any number of replicas can serve the same database.
-Every request carries ``Authorization: Bearer <token>`` of one delegation.
+Every request carries ``Authorization: Bearer <token>`` of one delegation. The services
+come from the composition root (``openskies.bootstrap.build_app``), opened by the lifespan.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractContextManager, asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
@@ -18,7 +18,6 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from openskies import __version__
-from openskies.adapters.database import make_engine, make_session_factory, upgrade
 from openskies.api.custody_routes import router as custody_router
 from openskies.api.deps import Unauthorised, authenticated, service
 from openskies.api.plan_routes import geo_router
@@ -35,28 +34,16 @@ from openskies.api.schemas import (
 from openskies.api.treaty_routes import router as treaty_router
 from openskies.errors import InputError, OpenSkiesError
 from openskies.missions.errors import NotFound, Refusal
-from openskies.services.clock import Clock, SystemClock
-from openskies.services.custody import CustodyService, make_object_store
+from openskies.services.container import Services
 from openskies.services.delegations import Delegation
-from openskies.services.missions import MissionService, RouteChecker
-from openskies.treaty import load_treaty_data, parties_on
+from openskies.services.missions import MissionService
+from openskies.treaty import parties_on
 from openskies.web import static_dir
 
-__all__ = ["Settings", "create_app"]
+__all__ = ["MAX_BODY_BYTES", "create_app"]
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
 PROBLEM = "application/problem+json"
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What the app needs: a database URL, a clock and (optionally) a route checker."""
-
-    database_url: str
-    clock: Clock = field(default_factory=SystemClock)
-    route_checker: RouteChecker | None = None
-    max_body_bytes: int = MAX_BODY_BYTES
-    object_store: str | None = None  # a directory or s3://bucket/prefix
 
 
 def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
@@ -65,22 +52,17 @@ def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
 
 
-def create_app(settings: Settings) -> FastAPI:
-    """Build the API for ``settings``; the database is migrated at startup."""
+def create_app(
+    compose: Callable[[], AbstractContextManager[Services]],
+    max_body_bytes: int = MAX_BODY_BYTES,
+) -> FastAPI:
+    """Build the API; ``compose`` opens its services at startup and closes them at shutdown."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = make_engine(settings.database_url)
-        upgrade(engine)
-        store = make_object_store(settings.object_store, settings.database_url)
-        app.state.custody = CustodyService(
-            make_session_factory(engine), load_treaty_data(), settings.clock, store
-        )
-        app.state.service = MissionService(
-            make_session_factory(engine), load_treaty_data(), settings.clock, settings.route_checker
-        )
-        yield
-        engine.dispose()
+        with compose() as services:
+            app.state.services = services
+            yield
 
     app = FastAPI(
         title="openskies",
@@ -89,7 +71,7 @@ def create_app(settings: Settings) -> FastAPI:
         description="Observation flights under the Treaty on Open Skies.",
     )
     _install_errors(app)
-    app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    app.add_middleware(BodySizeLimit, limit=max_body_bytes)
     _install_routes(app)
     app.include_router(treaty_router)
     app.include_router(plan_router)

@@ -14,7 +14,7 @@ import anyio.to_thread
 from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import StreamingResponse
 
-from openskies.api.deps import authenticated
+from openskies.api.deps import authenticated, custody
 from openskies.errors import InputError
 from openskies.services.custody import CustodyService
 from openskies.services.delegations import Delegation
@@ -23,11 +23,6 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/api")
 Me = Annotated[Delegation, Depends(authenticated)]
-
-
-def custody(request: Request) -> CustodyService:
-    """The custody service of this app."""
-    return request.app.state.custody  # type: ignore[no-any-return]
 
 
 Custody = Annotated[CustodyService, Depends(custody)]

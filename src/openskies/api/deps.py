@@ -1,4 +1,4 @@
-"""Request dependencies shared by the routers: the service and the delegation."""
+"""Request dependencies shared by the routers: the services and the delegation."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from openskies.errors import OpenSkiesError
+from openskies.services.container import Services
+from openskies.services.custody import CustodyService
 from openskies.services.delegations import Delegation, authenticate
 from openskies.services.missions import MissionService
 
-__all__ = ["Unauthorised", "authenticated", "service"]
+__all__ = ["Unauthorised", "authenticated", "custody", "service", "services"]
 
 bearer = HTTPBearer(auto_error=False)
 
@@ -20,9 +22,22 @@ class Unauthorised(OpenSkiesError):
     """No valid bearer token: 401."""
 
 
+def services(request: Request) -> Services:
+    """The services of this app (opened by its lifespan)."""
+    found = request.app.state.services
+    if not isinstance(found, Services):  # pragma: no cover - the lifespan always sets it
+        raise RuntimeError("the app's services are not open (no lifespan ran)")
+    return found
+
+
 def service(request: Request) -> MissionService:
     """The mission service of this app."""
-    return request.app.state.service  # type: ignore[no-any-return]
+    return services(request).missions
+
+
+def custody(request: Request) -> CustodyService:
+    """The custody service of this app."""
+    return services(request).custody
 
 
 def authenticated(

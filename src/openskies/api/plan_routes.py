@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from functools import cache
 from importlib import resources
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import FileResponse, PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from openskies.api.deps import authenticated
-from openskies.errors import InputError
-from openskies.geo import Territories, load_territories
+from openskies.api.deps import authenticated, services
 from openskies.planning import (
     Leg,
     Site,
+    check_mission_plan,
     flight_context,
     plan_flight,
     plan_to_geojson,
@@ -26,10 +24,9 @@ from openskies.planning import (
     route_to_gpx,
     route_to_kml,
     swath_half_width_km,
-    validate_route,
 )
 from openskies.planning.sites import demo_sites, sites_from_geojson
-from openskies.treaty import load_treaty_data
+from openskies.services.container import Services
 
 __all__ = ["geo_router", "router"]
 
@@ -37,9 +34,7 @@ router = APIRouter(prefix="/api/plan", dependencies=[Depends(authenticated)])
 geo_router = APIRouter(prefix="/api/geo", dependencies=[Depends(authenticated)])
 
 
-@cache
-def _territories() -> Territories:
-    return load_territories()
+Svc = Annotated[Services, Depends(services)]
 
 
 class _Body(BaseModel):
@@ -107,11 +102,9 @@ def demo(observed: str) -> dict[str, Any]:
 
 
 @router.post("/flight")
-def flight(body: FlightIn) -> dict[str, Any]:
+def flight(body: FlightIn, svc: Svc) -> dict[str, Any]:
     """The most valuable valid route, as a GeoJSON FeatureCollection."""
-    ctx = flight_context(
-        load_treaty_data(), _territories(), body.observed, body.airfield, body.date
-    )
+    ctx = flight_context(svc.data, svc.territories(), body.observed, body.airfield, body.date)
     leg = Leg(hagl_m=body.hagl_m, sensors=tuple(ctx.sensors))
     plan = plan_flight(ctx, _sites(body, ctx.observed_states[0]), body.time_limit, leg)
     return plan_to_geojson(plan, ctx.budget_km, swath_km=_swath(ctx, leg))
@@ -129,26 +122,16 @@ def _swath(ctx: Any, leg: Leg) -> float:
 
 
 @router.post("/check")
-def check(body: CheckIn) -> dict[str, Any]:
-    """Every violation of a route, with its citation and leg."""
-    route = route_from_geojson(body.route, "route")
-    start = body.airfield or route.start_airfield
-    if not start:
-        raise InputError("airfield: name the Open Skies airfield (the route does not)")
-    ctx = flight_context(
-        load_treaty_data(),
-        _territories(),
-        body.observed,
-        start,
-        body.date,
-        end_airfield=route.end_airfield or None,
+def check(body: CheckIn, svc: Svc) -> dict[str, Any]:
+    """Every violation of a route, with its citation and leg (the mission service's check)."""
+    result = check_mission_plan(
+        svc.data, svc.territories(), body.route, body.observed, body.date, body.airfield
     )
-    result = validate_route(route, ctx)
     return {
         "valid": result.valid,
         "violations": [v.as_json() for v in result.violations],
         "length_km": round(result.length_km, 3),
-        "budget_km": ctx.budget_km,
+        "budget_km": result.budget_km,
     }
 
 
@@ -169,11 +152,9 @@ def export(
 
 
 @router.post("/impact")
-def impact(body: ImpactIn) -> dict[str, Any]:
+def impact(body: ImpactIn, svc: Svc) -> dict[str, Any]:
     """The best value with and without a restriction, and both routes."""
-    ctx = flight_context(
-        load_treaty_data(), _territories(), body.observed, body.airfield, body.date
-    )
+    ctx = flight_context(svc.data, svc.territories(), body.observed, body.airfield, body.date)
     leg = Leg(hagl_m=body.hagl_m, sensors=tuple(ctx.sensors))
     result = restriction_impact(
         ctx,

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 
-from openskies.api.deps import authenticated
+from openskies.api.deps import authenticated, services
 from openskies.errors import InputError
+from openskies.services.container import Services
 from openskies.treaty import (
     check_in_treaty_period,
     flight_distances_on,
     holders_in_year,
-    load_treaty_data,
     observed_cap,
     party_summaries,
     passive_quotas_in_year,
@@ -24,6 +24,7 @@ from openskies.treaty import (
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/treaty", dependencies=[Depends(authenticated)])
+Svc = Annotated[Services, Depends(services)]
 
 
 def _day(value: str) -> date:
@@ -34,15 +35,15 @@ def _day(value: str) -> date:
 
 
 @router.get("/parties")
-def parties(on: str) -> list[dict[str, Any]]:
+def parties(on: str, svc: Svc) -> list[dict[str, Any]]:
     """The States Parties on a day, with group and quota holder."""
-    return party_summaries(load_treaty_data(), _day(on))
+    return party_summaries(svc.data, _day(on))
 
 
 @router.get("/quotas")
-def quotas(year: int) -> dict[str, Any]:
+def quotas(year: int, svc: Svc) -> dict[str, Any]:
     """Passive quotas of the holders in force in a year (null where unknown)."""
-    data = load_treaty_data()
+    data = svc.data
     check_in_treaty_period(data, date(year, 12, 31))
     passive = passive_quotas_in_year(data, year)
     names = {h.code: h.name for h in holders_in_year(data, year)}
@@ -59,9 +60,9 @@ def quotas(year: int) -> dict[str, Any]:
 
 
 @router.get("/airfields")
-def airfields(observed: str, on: str) -> list[dict[str, Any]]:
+def airfields(observed: str, on: str, svc: Svc) -> list[dict[str, Any]]:
     """Open Skies airfields of the observed Party on a day, with their maximum distances."""
-    data, day = load_treaty_data(), _day(on)
+    data, day = svc.data, _day(on)
     check_in_treaty_period(data, day)
     holder = resolve_holder(data, observed, day)
     out = []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,31 +10,24 @@ import typer
 import yaml
 from rich.table import Table
 
-from openskies.cli._common import console, parse_date, print_json, today
+from openskies.bootstrap import shipped_territories, shipped_treaty_data
+from openskies.cli._common import console, parse_date, print_json, read_json_file, today
 from openskies.cli.plan import app
 from openskies.errors import InputError
-from openskies.geo import Territories, load_territories
 from openskies.planning import (
     Aircraft,
     Leg,
+    check_mission_plan,
     flight_context,
     plan_flight,
     plan_to_geojson,
-    read_route,
     read_sites,
     route_to_gpx,
     route_to_kml,
-    validate_route,
 )
 from openskies.planning.sites import demo_sites
-from openskies.treaty import load_treaty_data
 
 __all__ = ["aircraft_named", "check", "flight"]
-
-
-@cache
-def _territories() -> Territories:
-    return load_territories()
 
 
 def aircraft_named(name: str | None) -> Aircraft | None:
@@ -74,11 +66,12 @@ def flight(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Plan the most valuable treaty-valid route over the sites from an Open Skies airfield."""
-    data = load_treaty_data()
     day = parse_date(on, "--date") if on else today()
     if not time_limit > 0:
         raise InputError("--time-limit: must be a positive number of seconds")
-    ctx = flight_context(data, _territories(), observed, airfield, day, **_options(aircraft))
+    ctx = flight_context(
+        shipped_treaty_data(), shipped_territories(), observed, airfield, day, **_options(aircraft)
+    )
     candidates = demo_sites(ctx.observed_states[0]) if sites == "demo" else read_sites(Path(sites))
     plan = plan_flight(ctx, candidates, time_limit, Leg(hagl_m=hagl_m, sensors=tuple(ctx.sensors)))
     collection = plan_to_geojson(plan, ctx.budget_km)
@@ -139,33 +132,27 @@ def check(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Check a route against every rule of the treaty; list each violation with its citation."""
-    data = load_treaty_data()
     day = parse_date(on, "--date") if on else today()
-    route = read_route(route_file)
-    start = airfield or route.start_airfield
-    if not start:
-        raise InputError("--airfield: name the Open Skies airfield (the route does not)")
-    ctx = flight_context(
-        data,
-        _territories(),
+    result = check_mission_plan(
+        shipped_treaty_data(),
+        shipped_territories(),
+        read_json_file(route_file, "ROUTE_FILE"),
         observed,
-        start,
         day,
-        end_airfield=route.end_airfield or None,
+        airfield,
         **_options(aircraft),
     )
-    result = validate_route(route, ctx)
     out = {
         "valid": result.valid,
         "violations": [v.as_json() for v in result.violations],
         "length_km": round(result.length_km, 3),
-        "budget_km": ctx.budget_km,
+        "budget_km": result.budget_km,
     }
     if as_json:
         print_json(out)
         return
     console.print(
         f"{'[green]valid[/]' if result.valid else '[red]not valid[/]'}: "
-        f"{result.length_km:,.1f} km of {ctx.budget_km:,.0f} km"
+        f"{result.length_km:,.1f} km of {result.budget_km:,.0f} km"
     )
     _violations(out["violations"])

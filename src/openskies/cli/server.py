@@ -7,28 +7,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from openskies.adapters.database import (
-    database_url,
-    make_engine,
-    make_session_factory,
-    upgrade,
-)
+from openskies.bootstrap import build_app, open_services, read_settings
 from openskies.cli._common import console, iso, parse_int, print_json
 from openskies.services.audit import verify_audit
-from openskies.services.clock import SystemClock
 from openskies.services.delegations import create_delegation, list_tokens, revoke_token
-from openskies.treaty import load_treaty_data
 
 __all__ = ["audit_app", "delegation_app", "demo", "serve"]
 
 delegation_app = typer.Typer(help="Delegations and their API tokens.", no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
-
-
-def _sessions():  # type: ignore[no-untyped-def]
-    engine = make_engine(database_url())
-    upgrade(engine)
-    return make_session_factory(engine)
 
 
 def serve(
@@ -38,11 +25,10 @@ def serve(
     """Run the API and the web app (SQLite by default; OPENSKIES_DATABASE_URL for PostgreSQL)."""
     import uvicorn
 
-    from openskies.bootstrap import build_app
-
-    url = database_url()
-    console.print(f"openskies on http://{host}:{port}  (database: {url.split('@')[-1]})")
-    uvicorn.run(build_app(url), host=host, port=port, log_level="info")
+    settings = read_settings()
+    where = settings.database_url.split("@")[-1]
+    console.print(f"openskies on http://{host}:{port}  (database: {where})")
+    uvicorn.run(build_app(settings), host=host, port=port, log_level="info")
 
 
 @delegation_app.command("create")
@@ -51,9 +37,8 @@ def delegation_create(
     label: Annotated[str, typer.Option(help="What the token is for.")] = "",
 ) -> None:
     """Create a delegation (if new) and print a new API token, once."""
-    data = load_treaty_data()
-    with _sessions().begin() as session:
-        delegation, token = create_delegation(session, data, code, SystemClock().now(), label)
+    with open_services(read_settings()) as svc, svc.sessions.begin() as session:
+        delegation, token = create_delegation(session, svc.data, code, svc.clock.now(), label)
     console.print(f"delegation of {delegation.state}: token (shown once, keep it safe):")
     typer.echo(token)
 
@@ -61,7 +46,7 @@ def delegation_create(
 @delegation_app.command("list")
 def delegation_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """List tokens (never the tokens themselves): id, State, label, created, revoked."""
-    with _sessions()() as session:
+    with open_services(read_settings()) as svc, svc.sessions() as session:
         rows = list_tokens(session)
     if as_json:
         print_json(
@@ -92,15 +77,16 @@ def delegation_list(as_json: Annotated[bool, typer.Option("--json")] = False) ->
 @delegation_app.command("revoke")
 def delegation_revoke(token_id: Annotated[str, typer.Argument(help="Token id.")]) -> None:
     """Revoke a token: requests with it are refused from now on."""
-    with _sessions().begin() as session:
-        revoke_token(session, parse_int(token_id, "TOKEN_ID", minimum=1), SystemClock().now())
+    number = parse_int(token_id, "TOKEN_ID", minimum=1)
+    with open_services(read_settings()) as svc, svc.sessions.begin() as session:
+        revoke_token(session, number, svc.clock.now())
     console.print(f"token {token_id} revoked")
 
 
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Check the audit chain; name the first broken entry (exit 1 if any)."""
-    with _sessions()() as session:
+    with open_services(read_settings()) as svc, svc.sessions() as session:
         checked, broken, why = verify_audit(session)
     if broken is None:
         console.print(f"audit log intact: {checked} entries")
@@ -114,10 +100,9 @@ def demo(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
     """Seed two delegations (Germany and Poland), print their tokens, and serve the app."""
-    data = load_treaty_data()
-    with _sessions().begin() as session:
+    with open_services(read_settings()) as svc, svc.sessions.begin() as session:
         tokens = {
-            code: create_delegation(session, data, code, SystemClock().now(), "demo")[1]
+            code: create_delegation(session, svc.data, code, svc.clock.now(), "demo")[1]
             for code in ("DEU", "POL")
         }
     console.print("[bold]Demo delegations[/] (sign in at the web app with a token):")

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from openskies.bootstrap import shipped_treaty_data
 from openskies.cli._common import (
     console,
     iso,
@@ -34,7 +35,6 @@ from openskies.treaty import (
     flight_deadlines,
     flight_distances_on,
     holders_in_year,
-    load_treaty_data,
     max_flights,
     observed_cap,
     party_summaries,
@@ -55,7 +55,7 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (a stable c
 
 
 def _data() -> TreatyData:
-    return load_treaty_data()
+    return shipped_treaty_data()
 
 
 @app.command()

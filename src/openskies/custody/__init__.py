@@ -3,9 +3,10 @@ content-addressed storage, and a transparency log that no single Party can rewri
 
 Pure core: ``annotation`` (Annex B), ``custody`` (Art. IX §II-III), ``requests``
 (Art. IX §IV), ``events``, ``ledger`` (RFC 9162 Merkle log, Ed25519 signatures) and
-``audit`` take every day or time as an argument and do no I/O. Adapters: ``store``
-(``LocalObjectStore``, ``S3ObjectStore``). ``cryptography`` is needed only to sign and to
-check signatures, boto3 only for S3; both are imported when first used. See docs/custody.md.
+``audit`` take every day or time as an argument and do no I/O; ``store`` is the port of the
+object stores, whose adapters (a directory, S3) are in ``openskies.adapters.object_store``.
+``cryptography`` is needed only to sign and to check signatures, and is imported when
+first used. See docs/custody.md.
 """
 
 from openskies.custody._signing import Ed25519Signer, Signer, key_id, verify_ed25519
@@ -96,9 +97,7 @@ from openskies.custody.requests import (
     parse_copy_request,
 )
 from openskies.custody.store import (
-    LocalObjectStore,
     ObjectStore,
-    S3ObjectStore,
     StoreReport,
     VerifyingReader,
     verify_store,
@@ -131,7 +130,6 @@ __all__ = [
     "InclusionProof",
     "IntegrityError",
     "ItemKind",
-    "LocalObjectStore",
     "LogProblem",
     "LogReport",
     "MediumCode",
@@ -144,7 +142,6 @@ __all__ = [
     "Outcome",
     "Position",
     "RecordingMedium",
-    "S3ObjectStore",
     "SensorCategoryCode",
     "SensorConfiguration",
     "SensorDescription",

@@ -3,6 +3,7 @@
 - ``route``: waypoints and legs of a mission plan (Art. VI §II ¶4(F));
 - ``context``: what a flight is checked against (territory, distances, non-party borders);
 - ``validation``: every rule of Art. VI §II, each finding with its citation and leg;
+- ``mission_plan``: the one check of a mission plan's route (planner and mission service);
 - ``sensors`` and ``coverage``: swaths within Art. IV ¶2 and the sites a route observes;
 - ``planner``: the most valuable valid route, by the orienteering solver in ``optimiser``;
 - ``sites``, ``route_io``, ``exports``: sites in, routes in and out (GeoJSON, KML, GPX).
@@ -18,6 +19,7 @@ from openskies.planning.context import (
 from openskies.planning.coverage import Site, covered_sites, swath_half_width_km
 from openskies.planning.exports import plan_to_geojson, route_to_gpx, route_to_kml
 from openskies.planning.impact import RESTRICTIONS, RestrictionImpact, restriction_impact
+from openskies.planning.mission_plan import check_mission_plan
 from openskies.planning.planner import FlightPlan, plan_flight
 from openskies.planning.route import FixKind, Leg, Route, TurnType, Waypoint
 from openskies.planning.route_io import read_route, route_from_geojson
@@ -55,6 +57,7 @@ __all__ = [
     "TurnType",
     "Violation",
     "Waypoint",
+    "check_mission_plan",
     "covered_sites",
     "default_sensors",
     "demo_sites",

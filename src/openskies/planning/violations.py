@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from openskies.treaty import Citation
+from openskies.treaty import Citation, Finding
 
 __all__ = ["Severity", "Violation"]
 
@@ -41,3 +41,7 @@ class Violation:
             "limit": self.limit,
             "actual": self.actual,
         }
+
+    def as_finding(self) -> Finding:
+        """The violation as the treaty's ``Finding`` (a refusal names rule, citation, facts)."""
+        return Finding(self.rule, self.citation, self.message, self.limit, self.actual)

@@ -14,7 +14,7 @@ import base64
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, BinaryIO
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -35,6 +35,7 @@ from openskies.custody import (
     EventKind,
     ObjectStore,
     TransparencyLog,
+    VerifyingReader,
     decide,
     leaf_hash,
     parse_annotation,
@@ -49,7 +50,7 @@ from openskies.services.delegations import Delegation
 from openskies.services.messages import post_message
 from openskies.treaty import TreatyData, is_party, party_members, resolve_holder
 
-__all__ = ["LOG_ID", "CustodyService", "make_object_store"]
+__all__ = ["LOG_ID", "CustodyService"]
 
 LOG_ID = "openskies-custody"
 LOG_KEY = LOG_ID  # the signer name of the log's own key (its tree heads)
@@ -454,7 +455,7 @@ class CustodyService:
                 "ledger_index": index,
             }
 
-    def download(self, actor: Delegation, sha256: str) -> tuple[BinaryIO, int]:
+    def download(self, actor: Delegation, sha256: str) -> tuple[VerifyingReader, int]:
         """The bytes of an object the delegation holds, checked on the day (Art. IX §IV ¶1);
         the reader verifies the SHA-256 as it goes."""
         now = self.clock.now()
@@ -487,32 +488,3 @@ class CustodyService:
             )
             size = obj.size
         return self.store.open(sha256), size
-
-
-def make_object_store(location: str | None, database_url: str) -> ObjectStore:
-    """The object store: ``s3://bucket/prefix``, a directory, or ``objects/`` beside a
-    SQLite database (``OPENSKIES_OBJECT_STORE`` chooses). Partial uploads left by a crash
-    are removed here, at start-up."""
-    import os
-    from pathlib import Path
-
-    from openskies.custody import LocalObjectStore, S3ObjectStore
-
-    location = location or os.environ.get("OPENSKIES_OBJECT_STORE")
-    if location and location.startswith("s3://"):
-        bucket, _, prefix = location[5:].partition("/")
-        store: ObjectStore = S3ObjectStore(bucket, prefix)
-    else:
-        if location is None:
-            sqlite_file = (
-                database_url.split("///", 1)[-1] if database_url.startswith("sqlite") else None
-            )
-            base = (
-                Path(sqlite_file).parent
-                if sqlite_file
-                else Path(os.environ.get("OPENSKIES_DATA_DIR", "data"))
-            )
-            location = str(base / "objects")
-        store = LocalObjectStore(location)
-    store.cleanup_partial()
-    return store

@@ -11,10 +11,10 @@ import pytest
 boto3 = pytest.importorskip("boto3", reason="S3ObjectStore needs boto3, not installed here")
 moto = pytest.importorskip("moto", reason="the S3 tests need moto's mock_aws, not installed here")
 
+from openskies.adapters.object_store import S3ObjectStore  # noqa: E402
 from openskies.custody import (  # noqa: E402
     IntegrityError,
     ObjectNotFoundError,
-    S3ObjectStore,
     verify_store,
 )
 from openskies.errors import InputError  # noqa: E402

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from openskies.adapters.object_store import LocalObjectStore
 from openskies.custody import (
     IntegrityError,
-    LocalObjectStore,
     ObjectNotFoundError,
     ObjectStore,
     verify_store,

@@ -1,0 +1,46 @@
+"""The check of a mission plan's route: one function for the planner's check and the
+mission service, so a route the planner accepts is the route the mission service accepts.
+
+The route starts at the Open Skies airfield named (or, if none is named, the one the route
+names) and ends at the airfield the route names, which may be another Open Skies airfield
+of the observed Party (Art. VI §II ¶3); without one it ends where it started.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from openskies.errors import InputError
+from openskies.geo import Territories
+from openskies.planning.context import flight_context
+from openskies.planning.route_io import route_from_geojson
+from openskies.planning.validation import RouteCheck, validate_route
+from openskies.treaty import TreatyData
+
+__all__ = ["check_mission_plan"]
+
+
+def check_mission_plan(
+    data: TreatyData,
+    territories: Territories,
+    route: Any,
+    observed: str,
+    on: date,
+    airfield: str | None = None,
+    **options: Any,
+) -> RouteCheck:
+    """Every violation of the GeoJSON ``route`` flown over ``observed`` on ``on``.
+
+    ``airfield`` is the Open Skies airfield where the flight starts; without it, the route's
+    ``start_airfield``. The end is the route's ``end_airfield``, else the start.
+    ``options`` go to ``flight_context`` (e.g. the ``aircraft``).
+    """
+    parsed = route_from_geojson(route, "route")
+    start = airfield or parsed.start_airfield
+    if not start:
+        raise InputError("airfield: name the Open Skies airfield (the route does not)")
+    ctx = flight_context(
+        data, territories, observed, start, on, end_airfield=parsed.end_airfield or None, **options
+    )
+    return validate_route(parsed, ctx)
