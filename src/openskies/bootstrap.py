@@ -26,6 +26,7 @@ from openskies.adapters.database import (
     sqlite_file,
     upgrade,
 )
+from openskies.adapters.decisions import DECISIONS_ENV, parse_decision_dirs, treaty_data_with
 from openskies.adapters.object_store import make_object_store
 from openskies.api.app import MAX_BODY_BYTES, create_app
 from openskies.custody import ObjectStore
@@ -40,6 +41,7 @@ from openskies.treaty import Finding, TreatyData, load_treaty_data
 __all__ = [
     "Settings",
     "build_app",
+    "deployment_treaty_data",
     "open_services",
     "planner_route_checker",
     "read_settings",
@@ -60,6 +62,7 @@ class Settings:
     object_store: str | None = None
     data_dir: str = "data"
     max_body_bytes: int = MAX_BODY_BYTES
+    decisions_dirs: tuple[str, ...] = ()  # OPENSKIES_DECISIONS_DIR (docs/decisions.md)
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Settings:
@@ -70,7 +73,8 @@ class Settings:
         if not url:
             url = f"sqlite+pysqlite:///{(Path(data_dir) / 'openskies.sqlite3').resolve()}"
         store = environ.get("OPENSKIES_OBJECT_STORE") or None
-        return cls(normalise_url(url), store, data_dir)
+        decisions = parse_decision_dirs(environ.get(DECISIONS_ENV, ""))
+        return cls(normalise_url(url), store, data_dir, decisions_dirs=decisions)
 
     def object_store_location(self) -> str:
         """Where the object store is (the default resolved)."""
@@ -90,6 +94,12 @@ def read_settings() -> Settings:
 def shipped_treaty_data() -> TreatyData:
     """The treaty data shipped in the package, loaded once."""
     return load_treaty_data()
+
+
+def deployment_treaty_data(settings: Settings | None = None) -> TreatyData:
+    """The shipped treaty data plus the decisions recorded in the deployment's directories."""
+    dirs = (settings or read_settings()).decisions_dirs
+    return treaty_data_with(tuple(Path(d) for d in dirs))
 
 
 @cache
@@ -121,7 +131,8 @@ def open_services(
 ) -> Iterator[Services]:
     """Every service over the database of ``settings`` (migrated to the latest schema).
 
-    Defaults: the system clock, the shipped treaty data and territories, the object store
+    Defaults: the system clock, the shipped treaty data with the deployment's decisions
+    (``decisions_dirs``), the shipped territories, the object store
     of ``settings`` and the planner as route checker (``route_checker=None``: no check).
     """
     sqlite = sqlite_file(settings.database_url)
@@ -133,7 +144,7 @@ def open_services(
         sessions = make_session_factory(engine)
         reads = make_session_factory(engine, read_only=True)
         clock = clock or SystemClock()
-        data = data or shipped_treaty_data()
+        data = data or deployment_treaty_data(settings)
         territories = territories or shipped_territories
         store = store or make_object_store(settings.object_store_location())
         checker = (

@@ -75,6 +75,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     data = tmp_path_factory.mktemp("openskies-data")
     env = {k: v for k, v in os.environ.items() if k != "OPENSKIES_DATABASE_URL"}
     env["OPENSKIES_DATA_DIR"] = str(data)
+    # a recorded decision set (TEST FIXTURE) so that Germany holds an active quota over Poland
+    env["OPENSKIES_DECISIONS_DIR"] = str(Path(__file__).parent.parent / "fixtures" / "decisions")
     tokens = {}
     for state in ("DEU", "POL"):
         done = subprocess.run(

@@ -108,8 +108,72 @@ def test_distribute_from_a_csv(capsys, monkeypatch, tmp_path) -> None:
     _, out, _ = cli(
         capsys, monkeypatch, "treaty", "distribute", str(requests), "--year", "2019", "--json"
     )
-    granted = {a["observing"]: a["granted"] for a in out["allocations"]}
-    assert granted == {"DEU": 2, "FRA": 3}  # FRA cut to ceil(6 / 2) by Art. III §I ¶10
+    assert out["status"] == "proposal" and out["citation"] == "Ann. L §II ¶3"
+    asked = {a["observing"]: a for a in out["allocations"] if not a["from_previous_year"]}
+    assert set(asked) == {"DEU", "FRA"}
+    rules = {r["rule"] for r in asked["FRA"]["reasons"]}
+    assert "fifty_percent_rule" in rules  # FRA cut to ceil(6 / 2) by Art. III §I ¶10
+    # Art. III §I ¶7: the others' previous distribution stands, e.g. Poland over Germany
+    carried = {
+        (a["observing"], a["observed"]) for a in out["allocations"] if a["from_previous_year"]
+    }
+    assert ("POL", "DEU") in carried and ("DEU", "BLR-RUS") not in carried
+    over_poland = sum(a["granted"] for a in out["allocations"] if a["observed"] == "POL")
+    assert over_poland <= 6  # what Poland must accept after the phase-in (Ann. A §II ¶3)
+
+
+def test_ann_l_ii_distribute_names_russia_as_part_of_its_group_in_2019(
+    capsys, monkeypatch, tmp_path
+) -> None:
+    requests = tmp_path / "requests.csv"
+    requests.write_text("observing,observed,flights\nRUS,DEU,2\n")
+    _, out, _ = cli(
+        capsys, monkeypatch, "treaty", "distribute", str(requests), "--year", "2019", "--json"
+    )
+    mine = [a for a in out["allocations"] if a["observing"] == "BLR-RUS"]
+    assert mine == [
+        {
+            "observing": "BLR-RUS",
+            "observed": "DEU",
+            "requested": 2,
+            "granted": 2,
+            "from_previous_year": False,
+            "reasons": [],
+        }
+    ]
+
+
+def test_art_iii_i_7_distribution_record_then_decisions_lists_it_with_its_source(
+    capsys, monkeypatch, tmp_path
+) -> None:
+    from openskies.adapters.decisions import treaty_data_with
+
+    decisions = tmp_path / "decisions"
+    decisions.mkdir()
+    monkeypatch.setenv("OPENSKIES_DECISIONS_DIR", str(decisions))
+    treaty_data_with.cache_clear()
+    agreed = tmp_path / "agreed.csv"
+    agreed.write_text("observing,observed,flights\nDEU,POL,1\nPOL,DEU,1\n")
+    code, _, err = cli(
+        capsys, monkeypatch, "treaty", "distribution", "record", str(agreed),
+        "--year", "2010", "--reference", "OSCC.DEC/7/09",
+    )  # fmt: skip
+    assert code == 0, err
+    assert (decisions / "distribution-2010.yaml").is_file()
+    _, listed, _ = cli(capsys, monkeypatch, "treaty", "decisions", "--json")
+    mine = [d for d in listed["decisions"] if d["source"].startswith(str(decisions))]
+    assert {(d["kind"], d["subject"], d["value"]) for d in mine} == {
+        ("distribution", "DEU", "1 over POL"),
+        ("distribution", "POL", "1 over DEU"),
+    }
+    assert mine[0]["citation"] == "OSCC.DEC/7/09"
+    assert "SWE" in listed["unknown"]
+    code, _, err = cli(
+        capsys, monkeypatch, "treaty", "distribution", "record", str(agreed),
+        "--year", "2010", "--reference", "OSCC.DEC/7/09",
+    )  # fmt: skip
+    assert code != 0 and "already recorded" in err
+    treaty_data_with.cache_clear()
 
 
 @pytest.mark.parametrize(

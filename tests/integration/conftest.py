@@ -22,6 +22,7 @@ from openskies.bootstrap import Settings, build_app
 from openskies.services.clock import FixedClock
 from openskies.services.delegations import create_delegation
 from openskies.treaty import load_treaty_data
+from tests.conftest import fixture_data
 
 PG_ENV = "OPENSKIES_TEST_DATABASE_URL"
 
@@ -76,7 +77,9 @@ class World:
         objects = objects or Path(tempfile.mkdtemp(prefix="openskies-objects-"))
         checker: Literal["planner"] | None = "planner" if check_routes else None
         settings = Settings(url, str(objects))
-        self.client = TestClient(build_app(settings, clock=clock, route_checker=checker))
+        self.client = TestClient(
+            build_app(settings, clock=clock, data=fixture_data(), route_checker=checker)
+        )
 
     def call(self, state: str, method: str, path: str, **kw: Any) -> Any:
         headers = {"Authorization": f"Bearer {self.tokens[state]}", **kw.pop("headers", {})}

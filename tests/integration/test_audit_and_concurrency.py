@@ -15,7 +15,7 @@ from openskies.services.audit import append_audit, verify_audit
 from openskies.services.clock import FixedClock
 from openskies.services.delegations import create_delegation
 from openskies.services.missions import MissionService
-from openskies.treaty import load_treaty_data
+from tests.conftest import fixture_data
 
 START = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 
@@ -56,7 +56,7 @@ def test_concurrent_notifications_never_exceed_the_passive_quota(database_url: s
     )
     upgrade(engine)
     sessions = make_session_factory(engine)
-    data = load_treaty_data()
+    data = fixture_data()
     spring = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)  # every ETA below falls in 2026
     clock = FixedClock(spring)
     delegations = {}

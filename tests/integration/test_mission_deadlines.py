@@ -14,7 +14,7 @@ from openskies.missions.errors import Refusal
 from openskies.services.clock import FixedClock
 from openskies.services.delegations import Delegation, create_delegation
 from openskies.services.missions import MissionService
-from openskies.treaty import load_treaty_data
+from tests.conftest import fixture_data
 
 START = datetime(2027, 3, 1, 8, 0, tzinfo=UTC)
 ROUTE = {
@@ -29,7 +29,7 @@ def env(database_url: str) -> Iterator[tuple[MissionService, dict[str, Delegatio
     engine = make_engine(database_url)
     upgrade(engine)
     sessions = make_session_factory(engine)
-    data = load_treaty_data()
+    data = fixture_data()
     who = {}
     with sessions.begin() as session:
         for code in ("DEU", "POL", "PRT", "FRA"):

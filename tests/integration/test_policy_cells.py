@@ -20,7 +20,7 @@ from openskies.missions.policy import Action, Role, allowed
 from openskies.services.clock import FixedClock
 from openskies.services.delegations import Delegation, create_delegation
 from openskies.services.missions import MissionService
-from openskies.treaty import load_treaty_data
+from tests.conftest import fixture_data
 
 ROLE_STATE = {
     Role.OBSERVING: "DEU",
@@ -178,7 +178,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[MissionSer
     engine = make_engine(url)
     upgrade(engine)
     sessions = make_session_factory(engine)
-    data = load_treaty_data()
+    data = fixture_data()
     clock = FixedClock(datetime(2030, 1, 1, tzinfo=UTC))
     who = {}
     with sessions.begin() as session:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from openskies.bootstrap import build_app, open_services, read_settings
+from openskies.bootstrap import Settings, build_app, open_services, read_settings
 from openskies.cli._common import console, iso, parse_int, print_json
 from openskies.services.audit import verify_audit
 from openskies.services.delegations import create_delegation, list_tokens, revoke_token
@@ -23,9 +23,12 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
     """Run the API and the web app (SQLite by default; OPENSKIES_DATABASE_URL for PostgreSQL)."""
+    _serve(read_settings(), host, port)
+
+
+def _serve(settings: Settings, host: str, port: int) -> None:
     import uvicorn
 
-    settings = read_settings()
     where = settings.database_url.split("@")[-1]
     console.print(f"openskies on http://{host}:{port}  (database: {where})")
     uvicorn.run(build_app(settings), host=host, port=port, log_level="info")
@@ -99,8 +102,20 @@ def demo(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
-    """Seed two delegations (Germany and Poland), print their tokens, and serve the app."""
-    with open_services(read_settings()) as svc, svc.sessions.begin() as session:
+    """Seed two delegations (Germany and Poland), record a DEMO distribution of active quotas
+    that lets them observe each other, print their tokens, and serve the app."""
+    from dataclasses import replace
+    from pathlib import Path
+
+    from openskies.cli.decisions import record_demo_distribution
+    from openskies.services.clock import SystemClock
+
+    settings = read_settings()
+    demo_dir = Path(settings.data_dir) / "demo-decisions"
+    recorded = record_demo_distribution(demo_dir, SystemClock().now().year)
+    settings = replace(settings, decisions_dirs=(*settings.decisions_dirs, str(demo_dir)))
+    console.print(f"[yellow]DEMO distribution of active quotas recorded[/] in {recorded}")
+    with open_services(settings) as svc, svc.sessions.begin() as session:
         tokens = {
             code: create_delegation(session, svc.data, code, svc.clock.now(), "demo")[1]
             for code in ("DEU", "POL")
@@ -109,4 +124,4 @@ def demo(
     for code, token in tokens.items():
         console.print(f"  {code}: {token}")
     console.print(f"Open http://{host}:{port}/ in a browser.")
-    serve(host, port)
+    _serve(settings, host, port)

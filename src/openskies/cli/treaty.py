@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from openskies.bootstrap import shipped_treaty_data
+from openskies.bootstrap import deployment_treaty_data
 from openskies.cli._common import (
     console,
     iso,
@@ -23,6 +23,7 @@ from openskies.cli._common import (
     print_json,
     today,
 )
+from openskies.cli.decisions import distribution_app, list_decisions
 from openskies.errors import InputError
 from openskies.treaty import (
     DemonstrationBy,
@@ -44,6 +45,7 @@ from openskies.treaty import (
     sub_limits_on,
     withdrawal,
 )
+from openskies.treaty.active_quotas import with_previous_year
 
 __all__ = ["app"]
 
@@ -55,7 +57,11 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (a stable c
 
 
 def _data() -> TreatyData:
-    return shipped_treaty_data()
+    return deployment_treaty_data()
+
+
+app.command("decisions")(list_decisions)
+app.add_typer(distribution_app, name="distribution")
 
 
 @app.command()
@@ -284,22 +290,35 @@ def distribute_command(
     seed: Annotated[str, typer.Option(help="Seed of the reproducible lot for ties.")] = "",
     as_json: JsonOption = False,
 ) -> None:
-    """Distribute active quotas from requests within every rule, explaining each cut."""
+    """Propose a distribution of active quotas within every rule, explaining each cut.
+
+    It starts from the previous year's distribution: an observing Party with no request in
+    the file keeps it (Art. III §I ¶7). The max-min share of Ann. L §II ¶3 is a proposal;
+    it becomes the distribution once agreed and recorded (``distribution record``).
+    """
     data = _data()
     year = parse_int(year_text, "--year", minimum=1)
     check_in_treaty_period(data, date(year, 12, 31))
-    requests = _read_requests(requests_file)
+    requests, carried = with_previous_year(data, year, _read_requests(requests_file))
     passive = {c: v for c, v in passive_quotas_in_year(data, year).items() if v is not None}
     caps = {c: observed_cap(v, year, data) for c, v in passive.items()}
     result = distribute(year, requests, passive, caps, seed)
+    previous = {(r.observing, r.observed) for r in carried}
     out = {
         "year": year,
+        "status": "proposal",
+        "citation": "Ann. L §II ¶3",
+        "note": (
+            "a proposal: the distribution is what the States Parties agree (Ann. L §II ¶3); "
+            f"record the agreed one with `openskies treaty distribution record FILE --year {year}`"
+        ),
         "allocations": [
             {
                 "observing": a.observing,
                 "observed": a.observed,
                 "requested": a.requested,
                 "granted": a.granted,
+                "from_previous_year": (a.observing, a.observed) in previous,
                 "reasons": [r.as_json() for r in a.reasons],
             }
             for a in result.allocations
@@ -308,13 +327,18 @@ def distribute_command(
     if as_json:
         print_json(out)
         return
-    table = Table(title=f"Distribution of active quotas for {year}")
+    table = Table(title=f"PROPOSED distribution of active quotas for {year} (Ann. L §II ¶3)")
     for column in ("observing", "observed", "requested", "granted", "why cut"):
         table.add_column(column)
     for a in result.allocations:
         why = "; ".join(f"{r.message} ({r.citation.text})" for r in a.reasons)
+        if (a.observing, a.observed) in previous:
+            why = "previous year's distribution stands (Art. III §I ¶7)" + (
+                f"; {why}" if why else ""
+            )
         table.add_row(a.observing, a.observed, str(a.requested), str(a.granted), why)
     console.print(table)
+    console.print(out["note"])
 
 
 def _read_requests(path: Path) -> list[Request]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from openskies.adapters.database import insert_ignore
 from openskies.adapters.orm import AgreementRow, FlightEventRow, FlightRow, MessageRow, QuotaLockRow
+from openskies.missions.admission import FlightsCounted, Notification, OpenFlight, admit
 from openskies.missions.errors import Forbidden, NotFound, Refusal, WrongState
 from openskies.missions.lifecycle import COUNTED_STATES, FlightState, ObservationFlight
 from openskies.missions.policy import Action, Role, allowed, citation_for
@@ -33,10 +34,7 @@ from openskies.treaty import (
     TreatyData,
     flight_deadlines,
     is_party,
-    max_flights,
-    observed_cap,
     party_members,
-    passive_quotas_in_year,
     resolve_holder,
 )
 
@@ -167,34 +165,22 @@ class MissionService:
                 "observation flights are over the territory of other States Parties",
                 field="observed",
             )
-        lead = timedelta(hours=self.data.limit("notification_before_eta").on(today))
-        if eta - now < lead:
-            raise Refusal.one(
-                "notify_by",
-                "Art. VI §I ¶5",
-                f"notice must be given at least {lead.total_seconds() / 3600:.0f} hours before "
-                f"the ETA; ETA {eta.isoformat()} is {(eta - now).total_seconds() / 3600:.1f} "
-                "hours away",
-                field="eta",
-            )
         self._check_sites(notice, observed.members)
-        for code in notice.get("transit", []):
-            if code in observing.members or code in observed.members:
-                raise Refusal.one(
-                    "transit",
-                    "Art. VII ¶1–2",
-                    f"{code} is the observing or observed Party, not a State transited",
-                    field="transit",
-                )
-            if code not in self.data.states or not is_party(self.data.states[code], today):
-                raise Refusal.one(
-                    "transit",
-                    "Art. VII ¶1–2",
-                    f"transit State {code} is not a State Party",
-                    field="transit",
-                )
+        command = Notification(
+            actor=actor.state,
+            observing=observing.code,
+            observed=observed.code,
+            observed_state=str(notice["observed"]).strip().upper(),
+            observing_members=observing.members,
+            observed_members=observed.members,
+            eta=eta,
+            now=now,
+            transit=tuple(notice.get("transit", [])),
+        )
         with self.sessions.begin() as session:
-            self._count_quotas(session, observing.code, observed.code, eta)
+            outcome = admit(self.data, command, self._count_quotas(session, command))
+            if not outcome.admitted:
+                raise Refusal(outcome.findings, field=outcome.field)
             flight_id = str(uuid.uuid4())
             row = FlightRow(
                 id=flight_id,
@@ -262,9 +248,9 @@ class MissionService:
                     field=key,
                 )
 
-    def _count_quotas(self, session: Session, observing: str, observed: str, eta: datetime) -> None:
-        """Lock both holders' quota rows, then count (Art. III §I ¶4-5, ¶10; Art. VI §I ¶3)."""
-        year = eta.year
+    def _count_quotas(self, session: Session, n: Notification) -> FlightsCounted:
+        """Lock both holders' quota rows, then count the flights admission needs."""
+        year, observing, observed = n.quota_year, n.observing, n.observed
         keys = sorted({(y, h) for h in (observing, observed) for y in (year - 1, year, year + 1)})
         for y, holder in keys:
             insert_ignore(session, QuotaLockRow, year=y, holder=holder)
@@ -288,61 +274,27 @@ class MissionService:
                 ).scalar_one()
             )
 
-        passive = passive_quotas_in_year(self.data, year)
-        pair = count(FlightRow.observing_holder == observing, FlightRow.observed_holder == observed)
-        bound = max_flights(self.data, observing, observed, year)
-        if pair + 1 > bound.max:
-            raise Refusal.one(
-                "fifty_percent_rule",
-                "Art. III §I ¶10",
-                f"{observing} has {pair} flights over {observed} in {year}; at most {bound.max}",
-                limit=bound.max,
-                actual=pair + 1,
-            )
-        total_active = count(FlightRow.observing_holder == observing)
-        if total_active + 1 > (passive[observing] or 0):
-            raise Refusal.one(
-                "active_not_above_passive",
-                "Art. III §I ¶5",
-                f"{observing} has used its whole active quota ({passive[observing]}) in {year}",
-                limit=passive[observing],
-                actual=total_active + 1,
-            )
-        accepted = count(FlightRow.observed_holder == observed)
-        cap = observed_cap(passive[observed] or 0, year, self.data)
-        if accepted + 1 > cap:
-            raise Refusal.one(
-                "passive_quota",
-                "Art. III §I ¶4; Ann. A §II",
-                f"{observed} has accepted {accepted} flights in {year}, its "
-                f"passive quota allows {cap}",
-                limit=cap,
-                actual=accepted + 1,
-            )
-        period = timedelta(hours=self.data.limit("observation_period").on(eta.date()))
-        overlapping = session.execute(
-            select(FlightRow.id).where(
+        period = timedelta(
+            hours=self.data.limit("observation_period").on(n.eta.date())
+            + self.data.limit("demonstration_extension").on(n.eta.date())
+        )
+        open_rows = session.execute(
+            select(FlightRow.eta, FlightRow.demonstration_by).where(
                 FlightRow.observed_holder == observed,
                 FlightRow.state.in_(counted),
-                FlightRow.state.notin_(
-                    [
-                        FlightState.COMPLETED.value,
-                        FlightState.DEPARTED.value,
-                        FlightState.REPORTED.value,
-                    ]
-                ),
-                FlightRow.eta < eta + period,
-                FlightRow.eta > eta - period,
+                FlightRow.state.notin_([s.value for s in FINISHED_STATES]),
+                FlightRow.eta < n.eta + period,
+                FlightRow.eta > n.eta - period,
             )
-        ).first()
-        if overlapping is not None:
-            raise Refusal.one(
-                "one_flight_at_a_time",
-                "Art. VI §I ¶3",
-                f"{observed} need not accept a second observation flight in the "
-                "same 96-hour period",
-                field="eta",
-            )
+        ).all()
+        return FlightsCounted(
+            pair=count(
+                FlightRow.observing_holder == observing, FlightRow.observed_holder == observed
+            ),
+            total_active=count(FlightRow.observing_holder == observing),
+            accepted=count(FlightRow.observed_holder == observed),
+            open_over_observed=tuple(OpenFlight(_utc(e), DemonstrationBy(d)) for e, d in open_rows),
+        )
 
     # --- reading ----------------------------------------------------------------------
 
@@ -676,6 +628,15 @@ class MissionService:
                 }
                 for m in mine
             ]
+
+
+FINISHED_STATES = (FlightState.COMPLETED, FlightState.DEPARTED, FlightState.REPORTED)
+"""States after the observation flight: it no longer occupies the observed Party (Art. VI §I ¶3)."""
+
+
+def _utc(at: datetime) -> datetime:
+    """A stored time as aware UTC (SQLite returns naive datetimes)."""
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 def _deadlines(data: TreatyData, flight: ObservationFlight) -> list[dict[str, Any]]:

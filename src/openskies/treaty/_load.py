@@ -391,7 +391,7 @@ def load_treaty_data() -> TreatyData:
     if later.get("entries"):
         distance_files.append(later)
     where = "treaty.yaml"
-    return TreatyData(
+    data = TreatyData(
         signed=_get(treaty, "signed", where, date),
         entry_into_force=_get(treaty, "entry_into_force", where, date),
         entry_into_force_citation=_citation(
@@ -407,3 +407,9 @@ def load_treaty_data() -> TreatyData:
         flight_distances=MappingProxyType(_flight_distances(distance_files, sites)),
         sub_limits=MappingProxyType(_sub_limits(later) if later.get("sub_limits") else {}),
     )
+    if not _exists("decisions.yaml"):
+        return data
+    from openskies.treaty.decisions import DecisionSource, apply_decisions
+
+    text = (_DATA / "decisions.yaml").read_text(encoding="utf-8")
+    return apply_decisions(data, [DecisionSource("decisions.yaml (shipped)", text)])

@@ -10,16 +10,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from types import MappingProxyType
 
 from openskies.treaty.citation import Citation
 from openskies.treaty.history import History
 
 __all__ = [
+    "DecisionRecord",
     "FirstDistribution",
     "FlightDistance",
     "Group",
     "GroupKind",
     "QuotaHolder",
+    "RecordedDistribution",
+    "RecordedTransfer",
     "SensorCategory",
     "SensorLimits",
     "Site",
@@ -216,6 +220,53 @@ class SubLimit:
 
 
 @dataclass(frozen=True)
+class RecordedDistribution:
+    """A distribution of active quotas agreed for one year (Art. III §I ¶7; Ann. L §II).
+
+    It covers the observing Parties it lists: for any other, the previous year's
+    distribution stands (Art. III §I ¶7). An allocation to an acceding State (Ann. A §II
+    ¶4) is recorded the same way, listing only that State.
+    """
+
+    year: int
+    flights: tuple[TreatyFlight, ...]
+    citation: Citation
+    source: str
+    label: str | None = None  # e.g. "DEMO: not an OSCC decision"
+
+    @property
+    def observing(self) -> frozenset[str]:
+        """The observing Parties this distribution is agreed for."""
+        return frozenset(f.observing for f in self.flights)
+
+
+@dataclass(frozen=True)
+class RecordedTransfer:
+    """A transfer of active quota for one year (Art. III §I ¶9), agreed by the observed Party."""
+
+    year: int
+    transferor: str
+    recipient: str
+    observed: str
+    flights: int
+    citation: Citation
+    source: str
+
+
+@dataclass(frozen=True)
+class DecisionRecord:
+    """One dated decision the data holds, and the file it came from (``treaty decisions``)."""
+
+    kind: str  # passive_quota | distribution | transfer
+    subject: str
+    effective: date
+    value: str
+    citation: Citation
+    source: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class TreatyData:
     """Everything the rules need, loaded once from the shipped data files."""
 
@@ -231,6 +282,11 @@ class TreatyData:
     sites: Mapping[str, Site]
     flight_distances: Mapping[str, FlightDistance]
     sub_limits: Mapping[str, SubLimit]
+    distributions: Mapping[int, tuple[RecordedDistribution, ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    transfers: tuple[RecordedTransfer, ...] = ()
+    decisions: tuple[DecisionRecord, ...] = ()
 
     def limit(self, limit_id: str) -> TimeLimit:
         """A time limit by its id (see data/time_limits.yaml)."""
