@@ -23,7 +23,6 @@ from openskies.planning import (
     route_from_geojson,
     route_to_gpx,
     route_to_kml,
-    swath_half_width_km,
 )
 from openskies.planning.sites import demo_sites, sites_from_geojson
 from openskies.services.container import Services
@@ -68,9 +67,9 @@ class ImpactIn(FlightIn):
     floor_hagl_m: float | None = Field(default=None, gt=0, le=20000)
 
 
-def _sites(body: FlightIn, observed_state: str) -> list[Site]:
+def _sites(body: FlightIn, observed_states: tuple[str, ...]) -> list[Site]:
     if body.sites is None:
-        return demo_sites(observed_state)
+        return demo_sites(*observed_states)
     return sites_from_geojson(body.sites, "sites")
 
 
@@ -106,19 +105,8 @@ def flight(body: FlightIn, svc: Svc) -> dict[str, Any]:
     """The most valuable valid route, as a GeoJSON FeatureCollection."""
     ctx = flight_context(svc.data, svc.territories(), body.observed, body.airfield, body.date)
     leg = Leg(hagl_m=body.hagl_m, sensors=tuple(ctx.sensors))
-    plan = plan_flight(ctx, _sites(body, ctx.observed_states[0]), body.time_limit, leg)
-    return plan_to_geojson(plan, ctx.budget_km, swath_km=_swath(ctx, leg))
-
-
-def _swath(ctx: Any, leg: Leg) -> float:
-    return max(
-        (
-            swath_half_width_km(s, leg.hagl_m, ctx.data, ctx.on)
-            for s in ctx.sensors.values()
-            if s.id in leg.sensors
-        ),
-        default=0.0,
-    )
+    plan = plan_flight(ctx, _sites(body, ctx.observed_states), body.time_limit, leg)
+    return plan_to_geojson(plan, ctx.budget_km)
 
 
 @router.post("/check")
@@ -158,7 +146,7 @@ def impact(body: ImpactIn, svc: Svc) -> dict[str, Any]:
     leg = Leg(hagl_m=body.hagl_m, sensors=tuple(ctx.sensors))
     result = restriction_impact(
         ctx,
-        _sites(body, ctx.observed_states[0]),
+        _sites(body, ctx.observed_states),
         body.restriction,
         body.time_limit,
         body.floor_hagl_m,

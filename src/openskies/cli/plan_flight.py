@@ -72,7 +72,7 @@ def flight(
     ctx = flight_context(
         shipped_treaty_data(), shipped_territories(), observed, airfield, day, **_options(aircraft)
     )
-    candidates = demo_sites(ctx.observed_states[0]) if sites == "demo" else read_sites(Path(sites))
+    candidates = demo_sites(*ctx.observed_states) if sites == "demo" else read_sites(Path(sites))
     plan = plan_flight(ctx, candidates, time_limit, Leg(hagl_m=hagl_m, sensors=tuple(ctx.sensors)))
     collection = plan_to_geojson(plan, ctx.budget_km)
     if export is not None:
@@ -84,10 +84,17 @@ def flight(
     console.print(
         f"{'[green]valid[/]' if route['valid'] else '[red]not valid[/]'} route from "
         f"{ctx.airfield.name}: {route['length_km']:,.1f} km of {ctx.budget_km:,.0f} km "
-        f"({ctx.budget_citation.text}); {len(route['sites_observed'])} sites, value "
-        f"{route['value']:g}; {len(plan.excluded)} sites set aside; "
-        f"{plan.solve_seconds:.2f} s"
+        f"({ctx.budget_citation.text}); {len(route['sites_observed'])} sites observed, value "
+        f"{route['value']:g}; {len(route['sites_not_covered'])} not covered; "
+        f"{len(route['sites_excluded'])} excluded; {plan.solve_seconds:.2f} s"
     )
+    if route["legs"]:
+        first = route["legs"][0]
+        console.print(
+            f"swath {first['swath_half_width_km']:.2f} km each side, ground sample distance "
+            f"{first['gsd_m']} m at {first['hagl_m']:,.0f} m above ground "
+            f"({first['resolution_citation']})"
+        )
     _violations(route["violations"])
 
 

@@ -5,23 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 import gpxpy.gpx
-import shapely
-import shapely.geometry
 import simplekml
 
-from openskies.geo import geodesic_buffer
+from openskies.geo import leg_lengths_km
+from openskies.planning.coverage import SiteStatus, swath_polygon
 from openskies.planning.planner import FlightPlan
 from openskies.planning.route import Route
 
 __all__ = ["plan_to_geojson", "route_to_gpx", "route_to_kml"]
 
 
-def plan_to_geojson(
-    plan: FlightPlan, budget_km: float, swath_km: float | None = None
-) -> dict[str, Any]:
-    """A FeatureCollection: the route LineString (with the check), fixes, observed sites,
-    and, given its half-width, the swath as a polygon (for display)."""
+def plan_to_geojson(plan: FlightPlan, budget_km: float) -> dict[str, Any]:
+    """A FeatureCollection: the route LineString (with the check, each leg's height, sensors,
+    swath and ground resolution, and every candidate site's account), the fixes, the observed
+    sites and each observing leg's swath strip as a polygon."""
     route = plan.route
+    lengths = [round(x, 3) for x in _leg_lengths(route)]
     features: list[dict[str, Any]] = [
         {
             "type": "Feature",
@@ -35,12 +34,23 @@ def plan_to_geojson(
                 "budget_km": budget_km,
                 "value": plan.value,
                 "sites_observed": [s.id for s in plan.observed_sites],
+                "sites_not_covered": _ids(plan, SiteStatus.NOT_COVERED),
+                "sites_excluded": _ids(plan, SiteStatus.EXCLUDED),
                 "valid": plan.check.valid,
                 "violations": [v.as_json() for v in plan.check.violations],
                 "legs": [
-                    {"hagl_m": leg.hagl_m, "sensors": list(leg.sensors), "transit": leg.transit}
-                    for leg in route.legs
+                    {
+                        "hagl_m": leg.hagl_m,
+                        "sensors": list(leg.sensors),
+                        "transit": leg.transit,
+                        "length_km": length,
+                        **footprint.as_json(),
+                    }
+                    for leg, footprint, length in zip(
+                        route.legs, plan.footprints, lengths, strict=True
+                    )
                 ],
+                "sites": [a.as_json() for a in plan.accounts],
             },
         }
     ]
@@ -67,16 +77,31 @@ def plan_to_geojson(
                 "properties": {"kind": "observed_site", "id": site.id, "value": site.value},
             }
         )
-    if swath_km:
-        swath = geodesic_buffer(shapely.LineString(route.points), swath_km)
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": shapely.geometry.mapping(swath),
-                "properties": {"kind": "swath", "half_width_km": swath_km},
-            }
+    for index, footprint in enumerate(plan.footprints):
+        ring = swath_polygon(
+            route.points[index], route.points[index + 1], footprint.swath_half_width_km
         )
+        if ring:
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Polygon", "coordinates": [[list(p) for p in ring]]},
+                    "properties": {
+                        "kind": "swath",
+                        "leg": index,
+                        "half_width_km": round(footprint.swath_half_width_km, 4),
+                    },
+                }
+            )
     return {"type": "FeatureCollection", "features": features}
+
+
+def _ids(plan: FlightPlan, status: SiteStatus) -> list[str]:
+    return [a.site.id for a in plan.accounts if a.status is status]
+
+
+def _leg_lengths(route: Route) -> list[float]:
+    return [float(x) for x in leg_lengths_km(route.points)]
 
 
 def route_to_kml(route: Route, name: str = "openskies route") -> str:

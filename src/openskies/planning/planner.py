@@ -1,13 +1,18 @@
 """Plan an observation flight: the most valuable sites on a treaty-valid route.
 
-1. Candidate sites outside the observed territory, or within the buffer of a non-party
-   border, are set aside with the rule that excludes them.
-2. Sites close enough to be seen together are grouped: a fix at a group's centre puts every
-   member inside the swath, so the group is one node worth their summed value.
+1. Candidate sites outside the observed territory, within the buffer of a non-party
+   border, or too far to reach within the maximum flight distance are set aside with the
+   rule that excludes them.
+2. Sites close enough to be seen together are grouped: a fix at a group's centre usually puts
+   every member inside the swath, so the group is one node worth their summed value.
 3. The orienteering solver picks and orders fixes within the maximum flight distance.
 4. The route is checked against every rule. A leg that leaves the territory or enters a
    buffer is forbidden and the problem solved again ("lazy" constraints), as is a
    sub-limit broken by dropping that region's least valuable group.
+5. What the route observes is measured (``coverage``: the ellipsoid, each leg's swath).
+   A member of a visited group that no swath holds (beyond a turn, say) leaves its group
+   and becomes a node of its own, and the problem is solved again, so the solver is never
+   told it collected a site that the route does not observe.
 """
 
 from __future__ import annotations
@@ -23,9 +28,14 @@ import shapely
 from openskies.planning._geometry import GEOD
 from openskies.planning.context import FlightContext
 from openskies.planning.coverage import (
+    MIN_LEG_M,
+    LegFootprint,
     Site,
-    covered_sites,
-    swath_half_width_km,
+    SiteAccount,
+    SiteStatus,
+    leg_footprint,
+    leg_footprints,
+    observing_legs,
     unit_vectors,
 )
 from openskies.planning.optimiser import OPInstance, solve
@@ -34,12 +44,12 @@ from openskies.planning.validation import RouteCheck, validate_route
 from openskies.planning.violations import Violation
 from openskies.treaty import Citation
 
-__all__ = ["FlightPlan", "plan_flight"]
+__all__ = ["FlightPlan", "plan_flight", "site_accounts"]
 
 
 @dataclass(frozen=True)
 class FlightPlan:
-    """A planned route, its check, the sites it observes and those set aside."""
+    """A planned route, its check, each leg's footprint and every candidate site's account."""
 
     route: Route
     check: RouteCheck
@@ -48,16 +58,31 @@ class FlightPlan:
     excluded: tuple[tuple[Site, Violation], ...]
     candidates: int
     solve_seconds: float
+    footprints: tuple[LegFootprint, ...] = ()
+    accounts: tuple[SiteAccount, ...] = ()
+    rounds: int = 1
 
 
-def _exclusions(sites: Sequence[Site], ctx: FlightContext) -> tuple[list[Site], list]:
+def _exclusions(
+    sites: Sequence[Site], ctx: FlightContext, width_km: float
+) -> tuple[list[Site], list[tuple[Site, Violation]]]:
+    """Sites that no valid route can observe, each with the rule; the others are kept."""
+    if not sites:
+        return [], []
     lon = np.array([s.lon for s in sites])
     lat = np.array([s.lat for s in sites])
     inside = shapely.contains_xy(ctx.territory, lon, lat)
     zone = ctx.buffer_zone
     near = shapely.contains_xy(zone, lon, lat) if zone is not None else np.zeros(len(sites), bool)
+    start, end = ctx.airfield.best_position, ctx.end_airfield.best_position
+    assert start is not None and end is not None
+    out_m = np.asarray(
+        GEOD.inv(np.full_like(lon, start[0]), np.full_like(lat, start[1]), lon, lat)[2]
+    )
+    back_m = np.asarray(GEOD.inv(lon, lat, np.full_like(lon, end[0]), np.full_like(lat, end[1]))[2])
+    detour = (out_m + back_m) / 1000
     keep, excluded = [], []
-    for site, ok, close in zip(sites, inside, near, strict=True):
+    for site, ok, close, trip in zip(sites, inside, near, detour, strict=True):
         if not ok:
             excluded.append(
                 (
@@ -78,6 +103,20 @@ def _exclusions(sites: Sequence[Site], ctx: FlightContext) -> tuple[list[Site], 
                         Citation("Art. VI §II ¶2"),
                         f"site {site.id} is within {ctx.buffer_km:g} km of the border of a "
                         "State that is not a Party",
+                    ),
+                )
+            )
+        elif trip - 2 * width_km > ctx.budget_km:
+            excluded.append(
+                (
+                    site,
+                    Violation(
+                        "unreachable",
+                        Citation("Art. VI §II ¶4(A); Ann. A §III"),
+                        f"site {site.id}: out and back is {trip:,.0f} km, more than the maximum "
+                        f"flight distance of {ctx.budget_km:,.0f} km from {ctx.airfield.name}",
+                        limit=ctx.budget_km,
+                        actual=float(trip),
                     ),
                 )
             )
@@ -115,6 +154,79 @@ def _distance_matrix(points: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]
     return dist
 
 
+def site_accounts(
+    route: Route,
+    footprints: Sequence[LegFootprint],
+    candidates: Sequence[Site],
+    excluded: Sequence[tuple[Site, Violation]],
+) -> list[SiteAccount]:
+    """Every site: observed (by the first leg whose swath holds it), not covered, or excluded.
+
+    A site set aside for the border buffer or the distance that a leg happens to observe all
+    the same is reported observed; a site outside the territory never is (Art. I ¶1).
+    """
+    inside = list(candidates) + [s for s, v in excluded if v.rule != "within_territory"]
+    found = observing_legs(route, inside, footprints)
+    seen = {site.id: hit for site, hit in zip(inside, found, strict=True) if hit is not None}
+    out = []
+    for site in candidates:
+        hit = seen.get(site.id)
+        if hit is None:
+            out.append(
+                SiteAccount(
+                    site,
+                    SiteStatus.NOT_COVERED,
+                    reason="no leg flown with a sensor on passes within its swath",
+                )
+            )
+        else:
+            out.append(SiteAccount(site, SiteStatus.OBSERVED, hit[0], hit[1]))
+    for site, why in excluded:
+        hit = seen.get(site.id)
+        if hit is not None:
+            out.append(SiteAccount(site, SiteStatus.OBSERVED, hit[0], hit[1]))
+        else:
+            out.append(
+                SiteAccount(
+                    site,
+                    SiteStatus.EXCLUDED,
+                    rule=why.rule,
+                    citation=why.citation.text,
+                    reason=why.message,
+                )
+            )
+    return out
+
+
+@dataclass
+class _Nodes:
+    """The solver's view: node 0 start, 1 end, then one node per group of sites."""
+
+    points: npt.NDArray[np.float64]
+    scores: npt.NDArray[np.float64]
+    groups: list[list[int]]
+    dist: npt.NDArray[np.float64]
+
+    def split(self, node: int, members: list[int], keep: Sequence[Site]) -> None:
+        """Members ``members`` leave group ``node`` and become nodes of their own."""
+        group = self.groups[node - 2]
+        self.groups[node - 2] = [m for m in group if m not in members]
+        self.scores[node] -= sum(keep[m].value for m in members)
+        new = np.array([(keep[m].lon, keep[m].lat) for m in members], dtype=np.float64)
+        n, k = len(self.points), len(new)
+        dist = np.zeros((n + k, n + k))
+        dist[:n, :n] = self.dist
+        a = np.repeat(np.arange(n + k)[:, None], k, axis=1).ravel()
+        b = np.tile(np.arange(n, n + k), n + k)
+        every = np.vstack([self.points, new])
+        metres = GEOD.inv(every[a, 0], every[a, 1], every[b, 0], every[b, 1])[2]
+        dist[a, b] = np.asarray(metres) / 1000
+        dist[b, a] = dist[a, b]
+        self.points, self.dist = every, dist
+        self.scores = np.concatenate([self.scores, [keep[m].value for m in members]])
+        self.groups += [[m] for m in members]
+
+
 def plan_flight(
     ctx: FlightContext,
     sites: Sequence[Site],
@@ -126,52 +238,85 @@ def plan_flight(
     """The most valuable valid route from the context's airfield over its sites."""
     started = time.perf_counter()
     profile = leg or Leg(sensors=tuple(ctx.sensors))
-    width = max(
-        (
-            swath_half_width_km(s, profile.hagl_m, ctx.data, ctx.on)
-            for s in ctx.sensors.values()
-            if s.id in profile.sensors
-        ),
-        default=0.0,
-    )
-    keep, excluded = _exclusions(sites, ctx)
+    width = leg_footprint(profile, ctx.sensors, ctx.data, ctx.on).swath_half_width_km
+    keep, excluded = _exclusions(sites, ctx, width)
     groups = _groups(keep, width)
     start, end = ctx.airfield.best_position, ctx.end_airfield.best_position
     assert start is not None and end is not None
-    nodes = np.array([start, end] + [(keep[g[0]].lon, keep[g[0]].lat) for g in groups])
-    scores = np.array([0.0, 0.0] + [sum(keep[m].value for m in g) for g in groups])
+    points = np.array(
+        [start, end] + [(keep[g[0]].lon, keep[g[0]].lat) for g in groups], dtype=np.float64
+    )
+    nodes = _Nodes(
+        points,
+        np.array([0.0, 0.0] + [sum(keep[m].value for m in g) for g in groups]),
+        groups,
+        _distance_matrix(points),
+    )
     round_trip = ctx.airfield.id == ctx.end_airfield.id
-    dist = _distance_matrix(nodes)
     forbidden = float(ctx.budget_km) * 10 + 1
-    active = np.ones(len(nodes), bool)
-    best: tuple[Route, RouteCheck] | None = None
+    active = np.ones(len(points), bool)
+    best: tuple[float, bool, Route, RouteCheck, list[SiteAccount]] | None = None
     deadline = started + time_limit_s
+    rounds = 0
     for _ in range(max_rounds):
-        budget_left = max(deadline - time.perf_counter(), 0.05)
+        rounds += 1
+        budget_left = max(deadline - time.perf_counter(), 0.1)
         route_nodes = _solve(
-            dist, np.where(active, scores, 0.0), ctx.budget_km, round_trip, budget_left / 2, seed
+            nodes.dist,
+            np.where(active, nodes.scores, 0.0),
+            ctx.budget_km,
+            round_trip,
+            budget_left * (0.75 if rounds == 1 else 0.5),
+            seed,
         )
-        route = _route(route_nodes, nodes, groups, keep, profile, ctx)
+        route, route_nodes = _route(route_nodes, nodes.points, nodes.groups, keep, profile, ctx)
         check = validate_route(route, ctx)
-        best = (route, check)
-        if check.valid or time.perf_counter() > deadline:
-            break
-        progressed = _forbid_bad_legs(check, route_nodes, dist, forbidden)
-        progressed |= _drop_sub_limit_group(check, route_nodes, scores, active)
+        footprints = leg_footprints(route, ctx.sensors, ctx.data, ctx.on)
+        accounts = site_accounts(route, footprints, keep, excluded)
+        value = sum(a.site.value for a in accounts if a.status is SiteStatus.OBSERVED)
+        if best is None or (check.valid, value) > (best[1], best[0]):
+            best = (value, check.valid, route, check, accounts)
+        if check.valid and time.perf_counter() > deadline:
+            break  # an invalid route is repaired past the deadline, up to max_rounds
+        if check.valid:
+            progressed = _split_unseen(route_nodes, accounts, nodes, keep)
+            active = np.concatenate([active, np.ones(len(nodes.scores) - len(active), bool)])
+        else:
+            progressed = _forbid_bad_legs(check, route_nodes, nodes.dist, forbidden)
+            progressed |= _drop_sub_limit_group(check, route_nodes, nodes.scores, active)
         if not progressed:
             break
     assert best is not None
-    route, check = best
-    seen = covered_sites(route, keep, ctx.sensors, ctx.data, ctx.on)
+    value, _, route, check, accounts = best
+    observed = tuple(a.site for a in accounts if a.status is SiteStatus.OBSERVED)
     return FlightPlan(
         route,
         check,
-        tuple(seen),
-        float(sum(s.value for s in seen)),
+        observed,
+        float(value),
         tuple(excluded),
         len(keep),
         time.perf_counter() - started,
+        leg_footprints(route, ctx.sensors, ctx.data, ctx.on),
+        tuple(accounts),
+        rounds,
     )
+
+
+def _split_unseen(
+    route_nodes: list[int], accounts: Sequence[SiteAccount], nodes: _Nodes, keep: Sequence[Site]
+) -> bool:
+    """Members of visited groups that the route does not observe become nodes of their own."""
+    seen = {a.site.id for a in accounts if a.status is SiteStatus.OBSERVED}
+    changed = False
+    for node in route_nodes:
+        if node < 2:
+            continue
+        unseen = [m for m in nodes.groups[node - 2] if keep[m].id not in seen]
+        if unseen and len(unseen) < len(nodes.groups[node - 2]):
+            nodes.split(node, unseen, keep)
+            changed = True
+    return changed
 
 
 def _solve(
@@ -198,22 +343,38 @@ def _route(
     keep: Sequence[Site],
     profile: Leg,
     ctx: FlightContext,
-) -> Route:
-    waypoints = []
+) -> tuple[Route, list[int]]:
+    """The route through the solver's nodes, and the node of each waypoint; a fix where the
+    last point already is (a site at the airfield) is dropped, so no leg has zero length."""
+    waypoints: list[Waypoint] = []
+    kept: list[int] = []
+    last = len(route_nodes) - 1
     for position, node in enumerate(route_nodes):
         lon, lat = float(nodes[node, 0]), float(nodes[node, 1])
-        if position in (0, len(route_nodes) - 1):
+        if position in (0, last):
             site = ctx.airfield if position == 0 else ctx.end_airfield
-            waypoints.append(Waypoint(lon, lat, site.name, FixKind.AIRFIELD, site_id=site.id))
+            point = Waypoint(lon, lat, site.name, FixKind.AIRFIELD, site_id=site.id)
         else:
             centre = keep[groups[node - 2][0]]
-            waypoints.append(Waypoint(lon, lat, centre.id, FixKind.FIX, site_id=centre.id))
-    return Route(
+            point = Waypoint(lon, lat, centre.id, FixKind.FIX, site_id=centre.id)
+        if waypoints and position != last and _same(waypoints[-1], point):
+            continue
+        if waypoints and position == last and _same(waypoints[-1], point) and len(waypoints) > 1:
+            waypoints[-1], kept[-1] = point, node
+            continue
+        waypoints.append(point)
+        kept.append(node)
+    route = Route(
         tuple(waypoints),
         tuple(profile for _ in waypoints[1:]),
         ctx.airfield.id,
         ctx.end_airfield.id,
     )
+    return route, kept
+
+
+def _same(a: Waypoint, b: Waypoint) -> bool:
+    return float(GEOD.inv(a.lon, a.lat, b.lon, b.lat)[2]) < MIN_LEG_M
 
 
 def _forbid_bad_legs(

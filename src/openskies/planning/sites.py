@@ -156,20 +156,24 @@ def _read_csv(path: Path) -> list[Site]:
     return sites
 
 
-def demo_sites(state: str) -> list[Site]:
-    """The airfields of ``state`` (alpha-3) from the ``airportsdata`` package, as sites.
+def demo_sites(*states: str) -> list[Site]:
+    """The airfields of ``states`` (alpha-3) from the ``airportsdata`` package, as sites.
 
     Real public points for demonstrations: an airfield with an IATA code (served by
-    scheduled traffic) is worth 3, any other 1.
+    scheduled traffic) is worth 3, any other 1. Name every member of a group of States
+    Parties (``FlightContext.observed_states``) to get the whole observed territory.
     """
     import airportsdata
 
-    code = ALPHA2.get(state.upper())
-    if code is None:
-        raise InputError(f"no demo sites for {state!r}: name a State that is or was a Party")
+    codes = set()
+    for state in states:
+        code = ALPHA2.get(state.upper())
+        if code is None:
+            raise InputError(f"no demo sites for {state!r}: name a State that is or was a Party")
+        codes.add(code)
     airports = airportsdata.load("ICAO")
     return [
         Site(icao, float(a["lon"]), float(a["lat"]), 3.0 if a["iata"] else 1.0)
         for icao, a in sorted(airports.items())
-        if a["country"] == code
+        if a["country"] in codes
     ]
