@@ -18,6 +18,7 @@ from openskies.planning.coverage import Site
 from openskies.planning.exports import plan_to_geojson
 from openskies.planning.planner import FlightPlan, plan_flight
 from openskies.planning.route import Leg
+from openskies.planning.validation import validate_route
 
 __all__ = ["RESTRICTIONS", "RestrictionImpact", "restriction_impact"]
 
@@ -84,4 +85,9 @@ def restriction_impact(
         raise InputError(f"restriction: one of {', '.join(RESTRICTIONS)}")
     restricted = plan_flight(ctx, sites, time_limit_s, restricted_leg)
     unrestricted = plan_flight(free, sites, time_limit_s, free_leg)
+    if restricted.check.valid and restricted.value > unrestricted.value:
+        # a route flown under the restriction may be flown without it: the search found less
+        check = validate_route(restricted.route, free)
+        if check.valid:
+            unrestricted = dataclasses.replace(restricted, check=check)
     return RestrictionImpact(restriction, restricted, unrestricted, note)
