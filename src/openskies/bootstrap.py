@@ -30,11 +30,13 @@ from openskies.adapters.decisions import DECISIONS_ENV, parse_decision_dirs, tre
 from openskies.adapters.object_store import make_object_store
 from openskies.api.app import MAX_BODY_BYTES, create_app
 from openskies.custody import ObjectStore
+from openskies.errors import InputError
 from openskies.geo import Territories, load_territories
 from openskies.planning import Severity, check_mission_plan
 from openskies.services.clock import Clock, SystemClock
 from openskies.services.container import Services
 from openskies.services.custody import CustodyService
+from openskies.services.fingerprints import Fingerprints
 from openskies.services.missions import MissionService, RouteChecker
 from openskies.treaty import Finding, TreatyData, load_treaty_data
 
@@ -63,18 +65,29 @@ class Settings:
     data_dir: str = "data"
     max_body_bytes: int = MAX_BODY_BYTES
     decisions_dirs: tuple[str, ...] = ()  # OPENSKIES_DECISIONS_DIR (docs/decisions.md)
+    fingerprint: bool = True  # each image copy delivered names its recipient (docs/fingerprint.md)
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Settings:
-        """Settings from ``OPENSKIES_DATABASE_URL``, ``OPENSKIES_DATA_DIR`` and
-        ``OPENSKIES_OBJECT_STORE``; SQLite in the data directory by default."""
+        """Settings from ``OPENSKIES_DATABASE_URL``, ``OPENSKIES_DATA_DIR``,
+        ``OPENSKIES_OBJECT_STORE`` and ``OPENSKIES_FINGERPRINT`` (``on``, the default, or
+        ``off``); SQLite in the data directory by default."""
         data_dir = environ.get("OPENSKIES_DATA_DIR") or "data"
         url = environ.get("OPENSKIES_DATABASE_URL")
         if not url:
             url = f"sqlite+pysqlite:///{(Path(data_dir) / 'openskies.sqlite3').resolve()}"
         store = environ.get("OPENSKIES_OBJECT_STORE") or None
         decisions = parse_decision_dirs(environ.get(DECISIONS_ENV, ""))
-        return cls(normalise_url(url), store, data_dir, decisions_dirs=decisions)
+        mark = (environ.get("OPENSKIES_FINGERPRINT") or "on").strip().lower()
+        if mark not in ("on", "off"):
+            raise InputError(f"OPENSKIES_FINGERPRINT: {mark!r}; use on or off")
+        return cls(
+            normalise_url(url),
+            store,
+            data_dir,
+            decisions_dirs=decisions,
+            fingerprint=mark == "on",
+        )
 
     def object_store_location(self) -> str:
         """Where the object store is (the default resolved)."""
@@ -159,7 +172,9 @@ def open_services(
             sessions=sessions,
             store=store,
             missions=MissionService(sessions, data, clock, checker, reads),
-            custody=CustodyService(sessions, data, clock, store),
+            custody=CustodyService(
+                sessions, data, clock, store, Fingerprints(store, settings.fingerprint)
+            ),
         )
     finally:
         engine.dispose()

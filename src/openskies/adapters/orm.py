@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     ForeignKey,
@@ -31,6 +32,8 @@ __all__ = [
     "CustodyObjectRow",
     "DelegationKeyRow",
     "DelegationRow",
+    "FingerprintKeyRow",
+    "FingerprintRow",
     "FlightEventRow",
     "FlightRow",
     "HoldingRow",
@@ -248,3 +251,33 @@ class LedgerLeafRow(Base):
     leaf: Mapped[str] = mapped_column(Text)
     leaf_hash: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime]
+
+
+class FingerprintKeyRow(Base):
+    """The secret key of an object's fingerprinting code (its Tardos biases and carriers)."""
+
+    __tablename__ = "fingerprint_keys"
+    object_sha256: Mapped[str] = mapped_column(
+        ForeignKey("custody_objects.sha256"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+
+
+class FingerprintRow(Base):
+    """One delivery's copy: its recipient, its code's seed, the copy, its ledger entry."""
+
+    __tablename__ = "fingerprint_deliveries"
+    delivery_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    object_sha256: Mapped[str] = mapped_column(ForeignKey("custody_objects.sha256"), index=True)
+    recipient: Mapped[str] = mapped_column(String(3), index=True)
+    status: Mapped[str] = mapped_column(String(16))  # fingerprinted | unchanged
+    reason: Mapped[str | None] = mapped_column(Text, default=None)
+    copy_sha256: Mapped[str | None] = mapped_column(String(64), default=None)
+    copy_size: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    scheme: Mapped[str] = mapped_column(String(40))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    seed: Mapped[str] = mapped_column(String(64))
+    commitment: Mapped[str] = mapped_column(String(64))
+    ledger_index: Mapped[int | None] = mapped_column(Integer, default=None)
+    created_at: Mapped[datetime]

@@ -13,6 +13,8 @@ from openskies.adapters.orm import CustodyObjectRow
 from openskies.bootstrap import open_services, read_settings
 from openskies.cli._common import console, print_json, read_json_file
 from openskies.custody import parse_public_keys, verify_log_document, verify_store
+from openskies.errors import InputError
+from openskies.services.fingerprints import Fingerprints
 
 __all__ = ["data_app", "ledger_app"]
 
@@ -63,6 +65,7 @@ def data_verify(as_json: Annotated[bool, typer.Option("--json")] = False) -> Non
     with open_services(read_settings()) as svc:
         with svc.sessions() as session:
             expected = session.execute(select(CustodyObjectRow.sha256)).scalars().all()
+            expected = [*expected, *Fingerprints.copies(session)]  # the delivered copies
         report = verify_store(svc.store, expected)
     if as_json:
         print_json(report.as_json())
@@ -77,3 +80,30 @@ def data_verify(as_json: Annotated[bool, typer.Option("--json")] = False) -> Non
         )
     if not report.ok:
         raise typer.Exit(1)
+
+
+@data_app.command("trace")
+def data_trace(
+    suspect: Annotated[Path, typer.Argument(help="A leaked image (TIFF, PNG or JPEG).")],
+    object_sha256: Annotated[
+        str | None, typer.Option("--object", help="The original's SHA-256, if known.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Name the delivery a leaked copy came from (exit 2 when it cannot decide)."""
+    if not suspect.is_file():
+        raise InputError(f"SUSPECT_FILE: {suspect}: no such file")
+    with open_services(read_settings(), route_checker=None) as svc:
+        result = Fingerprints(svc.store).trace_file(svc.sessions, suspect, object_sha256)
+    if as_json:
+        print_json(result)
+    elif result["decided"]:
+        for named in result["named"]:
+            console.print(
+                f"{named['recipient']}: delivery {named['delivery_id']}, ledger entry "
+                f"{named['ledger_index']}, score {named['score']} ≥ {result['threshold']}"
+            )
+    else:
+        console.print(f"cannot decide: {'; '.join(result.get('notes', []))}")
+    if not result["decided"]:
+        raise typer.Exit(2)

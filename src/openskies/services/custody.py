@@ -47,6 +47,7 @@ from openskies.missions.lifecycle import FlightState
 from openskies.services.audit import append_audit
 from openskies.services.clock import Clock
 from openskies.services.delegations import Delegation
+from openskies.services.fingerprints import Fingerprints
 from openskies.services.messages import post_message
 from openskies.treaty import TreatyData, is_party, party_members, resolve_holder
 
@@ -69,6 +70,7 @@ class CustodyService:
     data: TreatyData
     clock: Clock
     store: ObjectStore
+    fingerprints: Fingerprints | None = None  # each image copy names its recipient
 
     # --- keys and ledger ----------------------------------------------------------------
 
@@ -292,17 +294,17 @@ class CustodyService:
             ),
         )
         insert_ignore(session, HoldingRow, sha256=obj.sha256, party=recipient, role=role, since=now)
+        details: dict[str, Any] = {"recipient": recipient, "citation": citation}
+        if self.fingerprints is not None:  # the recipient's own copy, committed below
+            details["fingerprint"] = self.fingerprints.deliver(session, obj.sha256, recipient, now)
         index = self._append(
             session,
             CustodyEvent(
-                EventKind.DELIVERED,
-                now,
-                actor,
-                obj.sha256,
-                obj.flight_reference or None,
-                {"recipient": recipient, "citation": citation},
+                EventKind.DELIVERED, now, actor, obj.sha256, obj.flight_reference or None, details
             ),
         )
+        if self.fingerprints is not None:
+            self.fingerprints.recorded(session, details["fingerprint"]["delivery_id"], index)
         append_audit(
             session, now, actor, "data.deliver", f"object:{obj.sha256}", {"recipient": recipient}
         )
@@ -480,11 +482,23 @@ class CustodyService:
                     "Art. IX §II ¶6; Art. IX §IV ¶1",
                     f"{actor.state} holds no original or copy of this object",
                 )
+            copy = (
+                self.fingerprints.copy_for(session, sha256, actor.state)
+                if self.fingerprints is not None
+                else None
+            )
             self._append(
                 session,
                 CustodyEvent(
-                    EventKind.DOWNLOADED, now, actor.state, sha256, obj.flight_reference or None, {}
+                    EventKind.DOWNLOADED,
+                    now,
+                    actor.state,
+                    sha256,
+                    obj.flight_reference or None,
+                    {"copy_sha256": copy[0]} if copy else {},
                 ),
             )
             size = obj.size
+        if copy is not None:  # the recipient's fingerprinted copy, not the original
+            return self.store.open(copy[0]), copy[1]
         return self.store.open(sha256), size
