@@ -117,12 +117,14 @@ def test_fingerprinting_can_be_turned_off(database_url: str, tmp_path: Path) -> 
 
     from openskies.bootstrap import Settings, build_app
     from openskies.services.clock import FixedClock
-    from tests.integration.conftest import World
+    from tests.integration.conftest import World, fixture_data
     from tests.integration.test_custody_flow import START
 
     world = World(database_url, FixedClock(START), tmp_path / "o")
     settings = Settings(database_url, str(tmp_path / "o"), fingerprint=False)
-    world.client = TestClient(build_app(settings, clock=world.clock, route_checker=None))
+    world.client = TestClient(
+        build_app(settings, clock=world.clock, data=fixture_data(), route_checker=None)
+    )
     with world.client:
         fid = _fly(world)
         buffer = io.BytesIO()
