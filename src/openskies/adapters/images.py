@@ -265,6 +265,5 @@ def read_grey(path: Path) -> NDArray[np.float32]:
     from PIL import Image
 
     with Image.open(path) as im:
-        if im.mode not in _MODES:
-            im = im.convert("RGB")
-        return luminance(np.asarray(im))
+        pixels = np.asarray(im if im.mode in _MODES else im.convert("RGB"))
+    return luminance(pixels)

@@ -158,7 +158,7 @@ class Carrier:
         sigma = self.params.carrier_sigma
         gain = 2 * sigma * math.sqrt(math.pi)
         blurred = cv2.GaussianBlur(field, (0, 0), sigma, borderType=cv2.BORDER_REFLECT)
-        return blurred * np.float32(gain)  # type: ignore[no-any-return]
+        return np.asarray(blurred * np.float32(gain), dtype=np.float32)
 
     @property
     def alpha(self) -> float:

@@ -46,7 +46,7 @@ def _seed(key: bytes, label: str, *numbers: int) -> np.random.SeedSequence:
 def keyed_words(key: bytes, label: str, count: int, *numbers: int) -> NDArray[np.uint64]:
     """``count`` pseudo-random 64-bit words from ``key``, ``label`` and ``numbers``."""
     generator = np.random.PCG64(_seed(key, label, *numbers))
-    return generator.random_raw(count)  # type: ignore[no-any-return]
+    return np.asarray(generator.random_raw(count), dtype=np.uint64)
 
 
 def keyed_uniform(key: bytes, label: str, count: int, *numbers: int) -> FloatArray:

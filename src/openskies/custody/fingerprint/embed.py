@@ -98,7 +98,7 @@ def _affine_strip(matrix: NDArray[np.float64], y0: int) -> NDArray[np.float64]:
 
 def _warp(suspect: F32, matrix: NDArray[np.float64], y0: int, y1: int, width: int) -> F32:
     """Suspect grey levels resampled on the original's rows [y0, y1)."""
-    return cv2.warpAffine(  # type: ignore[no-any-return]
+    warped = cv2.warpAffine(
         suspect,
         _affine_strip(matrix, y0),
         (width, y1 - y0),
@@ -106,6 +106,7 @@ def _warp(suspect: F32, matrix: NDArray[np.float64], y0: int, y1: int, width: in
         borderMode=cv2.BORDER_CONSTANT,
         borderValue=0,
     )
+    return np.asarray(warped, dtype=np.float32)
 
 
 def _valid(
@@ -116,12 +117,13 @@ def _valid(
     sx = matrix[0, 0] * xs + matrix[0, 1] * ys + matrix[0, 2]
     sy = matrix[1, 0] * xs + matrix[1, 1] * ys + matrix[1, 2]
     margin = 2.0
-    return (
+    inside: NDArray[np.bool_] = (
         (sx >= margin)
         & (sy >= margin)
         & (sx <= shape[1] - 1 - margin)
         & (sy <= shape[0] - 1 - margin)
     )
+    return inside
 
 
 BLURS = (0.0, 0.4, 0.6, 0.8, 1.0, 1.25, 1.5, 2.0)
@@ -130,7 +132,8 @@ BLURS = (0.0, 0.4, 0.6, 0.8, 1.0, 1.25, 1.5, 2.0)
 def _blur(grey: F32, sigma: float) -> F32:
     if sigma == 0.0:
         return grey
-    return cv2.GaussianBlur(grey, (0, 0), sigma, borderType=cv2.BORDER_REFLECT)  # type: ignore[no-any-return]
+    blurred = cv2.GaussianBlur(grey, (0, 0), sigma, borderType=cv2.BORDER_REFLECT)
+    return np.asarray(blurred, dtype=np.float32)
 
 
 def fit_channel(source: RowSource, suspect: F32, matrix: NDArray[np.float64]) -> Channel:
