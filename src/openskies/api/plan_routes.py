@@ -49,6 +49,7 @@ class FlightIn(_Body):
     sites: dict[str, Any] | None = None
     time_limit: float = Field(default=2.0, gt=0, le=30)
     hagl_m: float = Field(default=6520.0, gt=0, le=20000)
+    region: str | None = Field(default=None, max_length=80)
 
 
 class CheckIn(_Body):
@@ -103,7 +104,9 @@ def demo(observed: str) -> dict[str, Any]:
 @router.post("/flight")
 def flight(body: FlightIn, svc: Svc) -> dict[str, Any]:
     """The most valuable valid route, as a GeoJSON FeatureCollection."""
-    ctx = flight_context(svc.data, svc.territories(), body.observed, body.airfield, body.date)
+    ctx = flight_context(
+        svc.data, svc.territories(), body.observed, body.airfield, body.date, region=body.region
+    )
     leg = Leg(hagl_m=body.hagl_m, sensors=tuple(ctx.sensors))
     plan = plan_flight(ctx, _sites(body, ctx.observed_states), body.time_limit, leg)
     return plan_to_geojson(plan, ctx.budget_km)
@@ -142,7 +145,9 @@ def export(
 @router.post("/impact")
 def impact(body: ImpactIn, svc: Svc) -> dict[str, Any]:
     """The best value with and without a restriction, and both routes."""
-    ctx = flight_context(svc.data, svc.territories(), body.observed, body.airfield, body.date)
+    ctx = flight_context(
+        svc.data, svc.territories(), body.observed, body.airfield, body.date, region=body.region
+    )
     leg = Leg(hagl_m=body.hagl_m, sensors=tuple(ctx.sensors))
     result = restriction_impact(
         ctx,

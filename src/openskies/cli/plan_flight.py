@@ -53,6 +53,12 @@ def _options(aircraft: str | None) -> dict[str, Any]:
 def flight(
     observed: Annotated[str, typer.Option(help="Observed Party: State or holder code.")],
     airfield: Annotated[str, typer.Option(help="Open Skies airfield: name, site id or ICAO.")],
+    region: Annotated[
+        str | None,
+        typer.Option(
+            help="A row of Ann. A §III naming a region (GREENLAND, 'with SCILLY ISLANDS')."
+        ),
+    ] = None,
     on: Annotated[str | None, typer.Option("--date", help="Day of the flight, YYYY-MM-DD.")] = None,
     sites: Annotated[
         str, typer.Option(help="Sites: a GeoJSON or CSV (id,lat,lon,value) file, or 'demo'.")
@@ -70,7 +76,13 @@ def flight(
     if not time_limit > 0:
         raise InputError("--time-limit: must be a positive number of seconds")
     ctx = flight_context(
-        shipped_treaty_data(), shipped_territories(), observed, airfield, day, **_options(aircraft)
+        shipped_treaty_data(),
+        shipped_territories(),
+        observed,
+        airfield,
+        day,
+        region=region,
+        **_options(aircraft),
     )
     candidates = demo_sites(*ctx.observed_states) if sites == "demo" else read_sites(Path(sites))
     plan = plan_flight(ctx, candidates, time_limit, Leg(hagl_m=hagl_m, sensors=tuple(ctx.sensors)))
@@ -81,15 +93,18 @@ def flight(
         print_json(collection)
         return
     route = collection["features"][0]["properties"]
+    region = f", {ctx.region.region}" if ctx.region is not None else ""
     console.print(
         f"{'[green]valid[/]' if route['valid'] else '[red]not valid[/]'} route from "
-        f"{ctx.airfield.name}: {route['length_km']:,.1f} km of {ctx.budget_km:,.0f} km "
-        f"({ctx.budget_citation.text}); {len(route['sites_observed'])} sites observed, value "
-        f"{route['value']:g}; {len(route['sites_not_covered'])} not covered; "
+        f"{ctx.airfield.name}: {route['observation_km']:,.1f} km observing of "
+        f"{ctx.budget_km:,.0f} km ({ctx.budget_citation.text}{region}), "
+        f"{route['length_km']:,.1f} km flown; {len(route['sites_observed'])} sites observed, "
+        f"value {route['value']:g}; {len(route['sites_not_covered'])} not covered; "
         f"{len(route['sites_excluded'])} excluded; {plan.solve_seconds:.2f} s"
     )
-    if route["legs"]:
-        first = route["legs"][0]
+    observing = [leg for leg in route["legs"] if not leg["transit"]]
+    if observing:
+        first = observing[0]
         console.print(
             f"swath {first['swath_half_width_km']:.2f} km each side, ground sample distance "
             f"{first['gsd_m']} m at {first['hagl_m']:,.0f} m above ground "

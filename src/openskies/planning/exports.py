@@ -29,6 +29,7 @@ def plan_to_geojson(plan: FlightPlan, budget_km: float) -> dict[str, Any]:
                 "kind": "route",
                 "start_airfield": route.start_airfield,
                 "end_airfield": route.end_airfield,
+                "region": plan.region,
                 "length_km": round(plan.check.length_km, 3),
                 "observation_km": round(plan.check.observation_km, 3),
                 "budget_km": budget_km,

@@ -68,8 +68,9 @@ def restriction_impact(
 ) -> RestrictionImpact:
     """Plan twice, with and without ``restriction``, on the same sites and time."""
     profile = leg or Leg(sensors=tuple(ctx.sensors))
-    if restriction == "sub_limits":
+    if restriction == "sub_limits":  # planned within them, contested ones too (¶2: a choice)
         free, note = dataclasses.replace(ctx, sub_limits=()), "dated regional sub-limits"
+        ctx = dataclasses.replace(ctx, respect_contested=True)
         restricted_leg = free_leg = profile
     elif restriction == "border_buffer":
         free = dataclasses.replace(ctx, buffer_km=0.0)

@@ -17,16 +17,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import shapely
 
 from openskies.planning._geometry import GEOD
-from openskies.planning.context import FlightContext
+from openskies.planning.context import FlightContext, RegionRow
 from openskies.planning.coverage import (
     MIN_LEG_M,
     LegFootprint,
@@ -41,7 +43,7 @@ from openskies.planning.coverage import (
 from openskies.planning.optimiser import OPInstance, solve
 from openskies.planning.route import FixKind, Leg, Route, Waypoint
 from openskies.planning.validation import RouteCheck, validate_route
-from openskies.planning.violations import Violation
+from openskies.planning.violations import Severity, Violation
 from openskies.treaty import Citation
 
 __all__ = ["FlightPlan", "plan_flight", "site_accounts"]
@@ -61,10 +63,11 @@ class FlightPlan:
     footprints: tuple[LegFootprint, ...] = ()
     accounts: tuple[SiteAccount, ...] = ()
     rounds: int = 1
+    region: str | None = None
 
 
 def _exclusions(
-    sites: Sequence[Site], ctx: FlightContext, width_km: float
+    sites: Sequence[Site], ctx: FlightContext, width_km: float, reach: bool = True
 ) -> tuple[list[Site], list[tuple[Site, Violation]]]:
     """Sites that no valid route can observe, each with the rule; the others are kept."""
     if not sites:
@@ -80,10 +83,27 @@ def _exclusions(
         GEOD.inv(np.full_like(lon, start[0]), np.full_like(lat, start[1]), lon, lat)[2]
     )
     back_m = np.asarray(GEOD.inv(lon, lat, np.full_like(lon, end[0]), np.full_like(lat, end[1]))[2])
-    detour = (out_m + back_m) / 1000
+    detour = (out_m + back_m) / 1000 if reach else np.zeros(len(sites))
+    row = ctx.region
+    if row is not None and not row.extends:
+        region = shapely.contains_xy(row.area, lon, lat)
+    else:
+        region = np.ones(len(sites), bool)
     keep, excluded = [], []
-    for site, ok, close, trip in zip(sites, inside, near, detour, strict=True):
-        if not ok:
+    for site, ok, close, trip, there in zip(sites, inside, near, detour, region, strict=True):
+        if ok and not there and row is not None:
+            excluded.append(
+                (
+                    site,
+                    Violation(
+                        f"region:{row.id}",
+                        row.citation,
+                        f"site {site.id} is not in {row.region}, the region of the row of "
+                        f"Ann. A §III this flight uses",
+                    ),
+                )
+            )
+        elif not ok:
             excluded.append(
                 (
                     site,
@@ -206,6 +226,20 @@ class _Nodes:
     scores: npt.NDArray[np.float64]
     groups: list[list[int]]
     dist: npt.NDArray[np.float64]
+    area: Any = None
+    entries: dict[int, tuple[tuple[float, float], float]] = field(default_factory=dict)
+
+    def free_transit(self) -> None:
+        """A flight to a region away from its airfield transits there and back, sensors off:
+        from the airfield to a node only the part inside the region counts, from the point
+        where the geodesic enters it (the same on the way back, for a round trip)."""
+        if self.area is None:
+            return
+        for node in range(2, len(self.points)):
+            if node not in self.entries:
+                self.entries[node] = _entry(self.points[0], self.points[node], self.area)
+            self.dist[0, node] = self.dist[node, 0] = self.entries[node][1]
+            self.dist[1, node] = self.dist[node, 1] = self.entries[node][1]
 
     def split(self, node: int, members: list[int], keep: Sequence[Site]) -> None:
         """Members ``members`` leave group ``node`` and become nodes of their own."""
@@ -225,6 +259,7 @@ class _Nodes:
         self.points, self.dist = every, dist
         self.scores = np.concatenate([self.scores, [keep[m].value for m in members]])
         self.groups += [[m] for m in members]
+        self.free_transit()
 
 
 def plan_flight(
@@ -239,10 +274,17 @@ def plan_flight(
     started = time.perf_counter()
     profile = leg or Leg(sensors=tuple(ctx.sensors))
     width = leg_footprint(profile, ctx.sensors, ctx.data, ctx.on).swath_half_width_km
-    keep, excluded = _exclusions(sites, ctx, width)
-    groups = _groups(keep, width)
     start, end = ctx.airfield.best_position, ctx.end_airfield.best_position
     assert start is not None and end is not None
+    row = ctx.region
+    # a flight over a region away from the airfield (Greenland, the Faroes): transit there and
+    # back, sensors off; only the observation inside the region counts (Ann. A §III)
+    remote = row is not None and not row.extends and not row.area.contains(shapely.Point(start))
+    keep, excluded = _exclusions(sites, ctx, width, reach=not remote)
+    if row is not None and row.extends and not any(_in_area(row, s) for s in keep):
+        ctx = dataclasses.replace(ctx, budget_km=row.base_km or ctx.budget_km, region=None)
+        row = None  # no site over the row's islands: the airfield's own distance applies
+    groups = _groups(keep, width)
     points = np.array(
         [start, end] + [(keep[g[0]].lon, keep[g[0]].lat) for g in groups], dtype=np.float64
     )
@@ -251,7 +293,9 @@ def plan_flight(
         np.array([0.0, 0.0] + [sum(keep[m].value for m in g) for g in groups]),
         groups,
         _distance_matrix(points),
+        row.area if remote and row is not None else None,
     )
+    nodes.free_transit()
     round_trip = ctx.airfield.id == ctx.end_airfield.id
     forbidden = float(ctx.budget_km) * 10 + 1
     active = np.ones(len(points), bool)
@@ -263,13 +307,16 @@ def plan_flight(
         budget_left = max(deadline - time.perf_counter(), 0.1)
         route_nodes = _solve(
             nodes.dist,
-            np.where(active, nodes.scores, 0.0),
+            _with_bonus(np.where(active, nodes.scores, 0.0), nodes, keep, row),
             ctx.budget_km,
             round_trip,
             budget_left * (0.75 if rounds == 1 else 0.5),
             seed,
         )
-        route, route_nodes = _route(route_nodes, nodes.points, nodes.groups, keep, profile, ctx)
+        route, route_nodes = _route(
+            route_nodes, nodes.points, nodes.groups, keep, profile, ctx, nodes.entries
+        )
+        route, route_nodes = _transit_over_sea(route, route_nodes, ctx)
         check = validate_route(route, ctx)
         footprints = leg_footprints(route, ctx.sensors, ctx.data, ctx.on)
         accounts = site_accounts(route, footprints, keep, excluded)
@@ -300,7 +347,32 @@ def plan_flight(
         leg_footprints(route, ctx.sensors, ctx.data, ctx.on),
         tuple(accounts),
         rounds,
+        ctx.region.id if ctx.region is not None else None,
     )
+
+
+def _in_area(row: RegionRow, site: Site) -> bool:
+    return bool(shapely.contains_xy(row.area, site.lon, site.lat))
+
+
+def _with_bonus(
+    scores: npt.NDArray[np.float64], nodes: _Nodes, keep: Sequence[Site], row: RegionRow | None
+) -> npt.NDArray[np.float64]:
+    """For a "with ..." row of Ann. A §III, the solver is told that the best node over the
+    row's islands is worth more than all the rest, so the route observes over them."""
+    if row is None or not row.extends:
+        return scores
+    inside = [
+        n
+        for n in range(2, len(scores))
+        if scores[n] > 0 and _in_area(row, keep[nodes.groups[n - 2][0]])
+    ]
+    if not inside:
+        return scores
+    boosted = scores.copy()
+    best = max(inside, key=lambda n: scores[n])
+    boosted[best] += float(scores.sum()) + 1.0
+    return boosted
 
 
 def _split_unseen(
@@ -343,9 +415,11 @@ def _route(
     keep: Sequence[Site],
     profile: Leg,
     ctx: FlightContext,
+    entries: Mapping[int, tuple[tuple[float, float], float]] | None = None,
 ) -> tuple[Route, list[int]]:
-    """The route through the solver's nodes, and the node of each waypoint; a fix where the
-    last point already is (a site at the airfield) is dropped, so no leg has zero length."""
+    """The route through the solver's nodes, and the node of each waypoint (-1 for a point
+    where a transit leg enters or leaves a region); a fix where the last point already is
+    (a site at the airfield) is dropped, so no leg has zero length."""
     waypoints: list[Waypoint] = []
     kept: list[int] = []
     last = len(route_nodes) - 1
@@ -364,13 +438,91 @@ def _route(
             continue
         waypoints.append(point)
         kept.append(node)
-    route = Route(
-        tuple(waypoints),
-        tuple(profile for _ in waypoints[1:]),
-        ctx.airfield.id,
-        ctx.end_airfield.id,
-    )
+    legs = [profile for _ in waypoints[1:]]
+    if entries and len(waypoints) >= 3:
+        transit = dataclasses.replace(profile, sensors=(), transit=True)
+        first, final = entries[kept[1]][0], entries[kept[-2]][0]
+        name = ctx.region.region if ctx.region is not None else "region"
+        waypoints[1:1] = [Waypoint(first[0], first[1], f"enter {name}")]
+        waypoints[-1:-1] = [Waypoint(final[0], final[1], f"leave {name}")]
+        kept = [kept[0], -1, *kept[1:-1], -1, kept[-1]]
+        legs = [transit, *(profile for _ in waypoints[2:-1]), transit]
+    route = Route(tuple(waypoints), tuple(legs), ctx.airfield.id, ctx.end_airfield.id)
     return route, kept
+
+
+def _transit_over_sea(
+    route: Route, route_nodes: list[int], ctx: FlightContext
+) -> tuple[Route, list[int]]:
+    """A leg between two fixes of the territory that crosses the high sea (to Shetland, to
+    Crete) is flown with its sensors off over the sea: it is split where it leaves and
+    re-enters the territory, the middle part a transit leg (Art. VII ¶3). A leg whose outside
+    part lies in another State's territory is left as it is (that needs its agreement)."""
+    waypoints, legs, kept = list(route.waypoints[:1]), [], list(route_nodes[:1])
+    for index, leg in enumerate(route.legs):
+        a, b = route.waypoints[index], route.waypoints[index + 1]
+        for (out_lon, out_lat), (in_lon, in_lat) in (
+            [] if leg.transit else _sea_crossings(a.point, b.point, ctx)
+        ):
+            waypoints += [
+                Waypoint(out_lon, out_lat, "sea: sensors off"),
+                Waypoint(in_lon, in_lat, "sea: sensors on"),
+            ]
+            legs += [leg, dataclasses.replace(leg, sensors=(), transit=True)]
+            kept += [-1, -1]
+        waypoints.append(b)
+        legs.append(leg)
+        kept.append(route_nodes[index + 1])
+    if len(waypoints) == len(route.waypoints):
+        return route, route_nodes
+    return dataclasses.replace(route, waypoints=tuple(waypoints), legs=tuple(legs)), kept
+
+
+def _sea_crossings(
+    a: tuple[float, float], b: tuple[float, float], ctx: FlightContext
+) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """Where the leg a→b leaves the territory and where it comes back, for each stretch
+    outside it, when every such stretch lies over the sea (no other State's territory);
+    sampled every 2 km. Empty when the leg stays inside or a stretch is not over the sea."""
+    length = float(GEOD.inv(a[0], a[1], b[0], b[1])[2])
+    inner = max(int(length // 2000), 0)
+    if inner < 2:
+        return []
+    line = np.array([a, *GEOD.npts(a[0], a[1], b[0], b[1], inner), b])
+    inside = shapely.contains_xy(ctx.territory, line[:, 0], line[:, 1])
+    if inside.all() or not (inside[0] and inside[-1]):
+        return []
+    sea = line[~inside]
+    lo, hi = sea.min(axis=0) - 0.5, sea.max(axis=0) + 0.5
+    for code in ctx.territories.codes():
+        if code in ctx.observed_states:
+            continue
+        x0, y0, x1, y1 = ctx.territories.land(code).bounds
+        if x1 < lo[0] or x0 > hi[0] or y1 < lo[1] or y0 > hi[1]:
+            continue
+        if shapely.contains_xy(ctx.territories.territory(code), sea[:, 0], sea[:, 1]).any():
+            return []
+    change = np.flatnonzero(np.diff(inside.astype(np.int8)))
+    exits, entries = change[inside[change]], change[~inside[change]] + 1
+    return [
+        ((float(line[x, 0]), float(line[x, 1])), (float(line[y, 0]), float(line[y, 1])))
+        for x, y in zip(exits, entries, strict=True)
+    ]
+
+
+def _entry(
+    airfield: npt.NDArray[np.float64], node: npt.NDArray[np.float64], area: Any
+) -> tuple[tuple[float, float], float]:
+    """Where the geodesic from the airfield to ``node`` enters ``area`` (to 2 km), and the
+    distance from there to the node, km."""
+    a, b = (float(airfield[0]), float(airfield[1])), (float(node[0]), float(node[1]))
+    length = float(GEOD.inv(a[0], a[1], b[0], b[1])[2])
+    inner = max(int(length // 2000), 0)
+    line = np.array([a, *(GEOD.npts(a[0], a[1], b[0], b[1], inner) if inner else []), b])
+    inside = np.flatnonzero(shapely.contains_xy(area, line[:, 0], line[:, 1]))
+    at = line[inside[0]] if len(inside) else line[-1]
+    point = (float(at[0]), float(at[1]))
+    return point, float(GEOD.inv(point[0], point[1], b[0], b[1])[2]) / 1000
 
 
 def _same(a: Waypoint, b: Waypoint) -> bool:
@@ -382,9 +534,10 @@ def _forbid_bad_legs(
 ) -> bool:
     changed = False
     for v in check.violations:
-        if v.rule in ("within_territory", "non_party_border", "no_crossing") and v.leg is not None:
+        bad = v.rule in ("within_territory", "non_party_border", "no_crossing")
+        if (bad or v.rule.startswith("region:")) and v.leg is not None:
             a, b = route_nodes[v.leg], route_nodes[v.leg + 1]
-            if dist[a, b] < forbidden:
+            if min(a, b) >= 0 and dist[a, b] < forbidden:
                 dist[a, b] = dist[b, a] = forbidden
                 changed = True
     return changed
@@ -396,11 +549,17 @@ def _drop_sub_limit_group(
     scores: npt.NDArray[np.float64],
     active: npt.NDArray[np.bool_],
 ) -> bool:
-    broken = [v for v in check.violations if v.rule.startswith("sub_limit:") and v.leg is not None]
+    broken = [
+        v
+        for v in check.violations
+        if v.rule.startswith("sub_limit:")
+        and v.leg is not None
+        and v.severity is Severity.VIOLATION
+    ]
     if not broken:
         return False
     in_region = {route_nodes[v.leg + 1] for v in broken} | {route_nodes[v.leg] for v in broken}
-    in_region -= {0, 1}
+    in_region -= {-1, 0, 1}
     if not in_region:
         return False
     worst = min(in_region, key=lambda n: scores[n])

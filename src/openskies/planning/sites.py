@@ -57,6 +57,10 @@ ALPHA2 = {
 }
 
 
+# Parts of a State's territory that ISO 3166 (and airportsdata) code apart.
+_ALSO = {"DNK": ("FO", "GL")}
+
+
 def _number(value: Any, where: str, field: str) -> float:
     try:
         number = float(value)
@@ -171,6 +175,7 @@ def demo_sites(*states: str) -> list[Site]:
         if code is None:
             raise InputError(f"no demo sites for {state!r}: name a State that is or was a Party")
         codes.add(code)
+        codes.update(_ALSO.get(state.upper(), ()))
     airports = airportsdata.load("ICAO")
     return [
         Site(icao, float(a["lon"]), float(a["lat"]), 3.0 if a["iata"] else 1.0)

@@ -3,7 +3,10 @@
 The rules checked (Art. VI §II unless said):
 - ``max_flight_distance``: distance over the observed territory within the maximum flight
   distance of the starting Open Skies airfield on the day (¶4(A), Ann. A §III);
-- ``sub_limit``: distance inside a region within a dated sub-limit (Kaliningrad 500 km);
+- ``sub_limit``: distance inside a region within a dated sub-limit; a contested one
+  (Kaliningrad 500 km) is a notice naming the dispute, not a violation (¶2: the observing
+  Party decides);
+- ``region``: a row of Ann. A §III naming a region applies to observation over it;
 - ``within_territory``: observation legs over the observed territory only (Art. I ¶1,
   Art. II ¶5-6); transit legs, sensors off, are exempt (Art. VII; OSCC.DEC/22/02);
 - ``non_party_border``: never within 10 km of the border of an adjacent State that is not
@@ -70,6 +73,7 @@ def validate_route(route: Route, ctx: FlightContext) -> RouteCheck:
     out += _airfields(route, ctx)
     out += _distance(observation_km, ctx)
     out += _sub_limits(points, leg_of, observing, ctx)
+    out += _region_row(points, leg_of, observing, observation_km, ctx)
     out += _territory(points, leg_of, observing, ctx)
     out += _border_buffer(points, leg_of, ctx)
     out += _crossings(route, (points, leg_of))
@@ -131,18 +135,72 @@ def _sub_limits(
         flown = float(seg[inside].sum())
         if flown > area.distance_km:
             first_leg = int(leg_of[:-1][inside][0])
+            message = (
+                f"{flown:,.1f} km over {area.limit.region}, more than its "
+                f"{area.distance_km:,.0f} km sub-limit ({area.limit.status})"
+            )
+            contested = area.limit.status == "contested" and not ctx.respect_contested
+            if contested:  # Art. VI §II ¶2: the observing Party decides; not a violation
+                message += (
+                    f". The sub-limit is contested: it rests on {area.citation.text}, not on the "
+                    "treaty or an OSCC decision, and the United States, NATO and EU members call "
+                    "it a breach of the treaty. Under Art. VI §II ¶2 a mission plan may provide "
+                    "for observation of any point on the whole territory: the observing Party "
+                    "decides whether to plan within it"
+                )
             out.append(
                 Violation(
                     f"sub_limit:{area.limit.id}",
                     area.citation,
-                    f"{flown:,.1f} km over {area.limit.region}, more than its "
-                    f"{area.distance_km:,.0f} km sub-limit ({area.limit.status})",
+                    message,
                     leg=first_leg,
+                    severity=Severity.NOTICE if contested else Severity.VIOLATION,
                     limit=area.distance_km,
                     actual=flown,
                 )
             )
     return out
+
+
+def _region_row(
+    points: np.ndarray,
+    leg_of: np.ndarray,
+    observing: np.ndarray,
+    observation_km: float,
+    ctx: FlightContext,
+) -> list[Violation]:
+    """Ann. A §III rows naming a region: observation over that region only (Denmark's rows),
+    or, for a "with ..." row, a longer distance only for a flight that observes over it."""
+    row = ctx.region
+    if row is None:
+        return []
+    over = shapely.contains_xy(row.area, points[:, 0], points[:, 1]) & observing[leg_of]
+    if row.extends:
+        if over.any() or row.base_km is None or observation_km <= row.base_km * (1 + 1e-9):
+            return []
+        return [
+            Violation(
+                f"region:{row.id}",
+                row.citation,
+                f"the {row.distance_km:,.0f} km of the row '{row.region}' of Ann. A §III apply "
+                f"to a flight that observes over those islands; this route does not, so the "
+                f"{row.base_km:,.0f} km of {ctx.airfield.name} apply and it flies "
+                f"{observation_km:,.1f} km",
+                limit=row.base_km,
+                actual=observation_km,
+            )
+        ]
+    away = observing[leg_of] & ~shapely.contains_xy(row.area, points[:, 0], points[:, 1])
+    return [
+        Violation(
+            f"region:{row.id}",
+            row.citation,
+            f"leg {leg} observes outside {row.region}, the region of the row of Ann. A §III "
+            f"this flight uses ({row.distance_km:,.0f} km); fly it as a transit leg, sensors off",
+            leg=leg,
+        )
+        for leg in _legs_where(away, leg_of)
+    ]
 
 
 def _legs_where(mask: np.ndarray, leg_of: np.ndarray) -> list[int]:
