@@ -39,6 +39,32 @@ def test_plan_over_poland_then_drag_a_waypoint_into_germany(pages: Pages, shot: 
     assert page.locator("#planner-map path").count() > 0  # route and swath are drawn
     shot(page, "04-planner-optimised-over-poland")
 
+    # The swath and GSD at the height are shown; the sites not covered are listed.
+    footprint = page.get_by_test_id("footprint")
+    assert "Swath 1.5 km each side" in footprint.inner_text()
+    assert "ground sample distance 0.3 m" in footprint.inner_text()
+    not_covered = page.get_by_test_id("sites-not-covered")
+    assert int(not_covered.locator("summary").inner_text().split("(")[1].rstrip(")")) > 0
+    # The waypoint table gives each leg's height, sensors, distance and time; it stays open
+    # while a leg's height is typed and the route is checked again.
+    table = page.get_by_test_id("waypoint-table")
+    table.locator("summary").click()
+    height = page.get_by_label("Height above ground of leg 1, metres")
+    height.fill("8000")
+    height.press("Enter")
+    page.wait_for_selector("text=Edited route checked.")
+    assert page.get_by_test_id("waypoint-table").get_attribute("open") is not None
+    assert page.get_by_label("Height above ground of leg 1, metres").input_value() == "8000"
+    row = page.locator("[data-testid=waypoint-table] tr[data-leg='1']")
+    assert " km" in row.inner_text() and " min" in row.inner_text()
+    # Changing the height in the form marks the plan stale, and the swath follows the height.
+    page.fill("input[name=hagl_m]", "13040")
+    page.get_by_test_id("route-stale").wait_for()
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=footprint]').textContent.includes('3 km')"
+    )
+    page.fill("input[name=hagl_m]", "6520")
+
     # Settle the map on a view that shows Poland and Berlin (stopping any fit animation),
     # then pick a fix from where the markers are drawn.
     page.evaluate("""() => { const map = window.openskies.plannerMap;

@@ -35,6 +35,15 @@ def test_plan_check_export_and_impact(sqlite_only: None, world: World) -> None:
         json={"route": collection, "observed": "POL", "date": "2026-12-01"},
     )
     assert checked.json()["valid"] is True
+    legs = checked.json()["legs"]
+    assert len(legs) == len(route["geometry"]["coordinates"]) - 1
+    assert {"length_km", "time_min", "swath_half_width_km", "gsd_m", "hagl_m"} <= set(legs[0])
+    accounts = route["properties"]["sites"]
+    assert {a["status"] for a in accounts} <= {"observed", "not_covered", "excluded"}
+    assert all(a["leg"] is not None for a in accounts if a["status"] == "observed")
+    live = world.call("DEU", "GET", "/api/plan/footprint?hagl_m=13040&on=2026-12-01").json()
+    assert live["swath_half_width_km"] == pytest.approx(3.0, abs=0.01)
+    assert live["gsd_m"] == pytest.approx(0.6, abs=0.001) and not live["below_certified_height"]
     route["geometry"]["coordinates"].insert(2, [13.40, 52.52])  # a fix dragged into Germany
     route["properties"]["legs"].insert(2, route["properties"]["legs"][0])
     moved = world.call(
@@ -53,8 +62,9 @@ def test_plan_check_export_and_impact(sqlite_only: None, world: World) -> None:
     }.items()
     kml = world.call("DEU", "POST", "/api/plan/export?format=kml", json=collection)
     assert kml.status_code == 200 and "<kml" in kml.text
+    assert "<altitudeMode>absolute</altitudeMode>" in kml.text and "<Polygon" in kml.text
     gpx = world.call("DEU", "POST", "/api/plan/export?format=gpx", json=collection)
-    assert "<gpx" in gpx.text
+    assert "<gpx" in gpx.text and "<ele>6630.3</ele>" in gpx.text  # 6,520 m + Okecie's 110 m
     impact = world.call(
         "DEU", "POST", "/api/plan/impact", json={**body, "restriction": "border_buffer"}
     ).json()

@@ -64,6 +64,9 @@ export function start(section) {
     inputmode: "numeric",
   });
   hagl.value = "6520";
+  // Swath and ground resolution at this height, from the server (the sensor model and the
+  // Art. IV ¶2 limits live there), shown as the height changes.
+  const footprintHint = h("span", { "data-testid": "footprint", "aria-live": "polite" });
   const timeLimit = h("input", {
     type: "number",
     name: "time_limit",
@@ -88,7 +91,7 @@ export function start(section) {
     field("Observed State Party", observed),
     field("Date of the flight", date, "The treaty's rules and distances on this day."),
     field("Open Skies airfield", airfield, airfieldHint),
-    field("Sensor height above ground (hagl_m, metres)", hagl),
+    field("Sensor height above ground (hagl_m, metres)", hagl, footprintHint),
     field("Optimiser time limit (seconds)", timeLimit),
     h(
       "fieldset",
@@ -118,6 +121,39 @@ export function start(section) {
   let plan = null; // {route, waypoints, swath, observedSites, check}
   let checking = 0;
   let focusedLeg = null;
+  let waypointsOpen = false; // the waypoint table stays open across re-renders
+  let footprintAsked = 0;
+  let footprintTimer = null;
+
+  async function showFootprint() {
+    const mine = ++footprintAsked;
+    const height = Number(hagl.value);
+    if (!hagl.checkValidity() || !(height > 0)) {
+      footprintHint.textContent = "";
+      return;
+    }
+    try {
+      const f = await api("/api/plan/footprint", { query: { hagl_m: height, on: date.value } });
+      if (mine !== footprintAsked) return;
+      const below = f.below_certified_height
+        ? ` · below the certified minimum of ${fmtNum(f.certified_min_hagl_m)} m (Art. VI §II ¶4(D))`
+        : "";
+      footprintHint.textContent =
+        `Swath ${fmtNum(f.swath_half_width_km)} km each side · ground sample distance ` +
+        `${fmtNum(f.gsd_m)} m (finest allowed ${fmtNum(f.resolution_limit_m)} m, ` +
+        `${f.resolution_citation})${below}`;
+      footprintHint.dataset.below = f.below_certified_height ? "true" : "false";
+    } catch (error) {
+      if (mine === footprintAsked) footprintHint.textContent = error.detail || error.message;
+    }
+  }
+
+  /** The plan no longer answers the form: the date, the height or the sites changed. */
+  function markStale(what) {
+    if (!plan || plan.stale === what) return;
+    plan.stale = what;
+    renderResult();
+  }
 
   async function ensureMap() {
     if (map) return;
@@ -294,6 +330,7 @@ export function start(section) {
     fileSites = null;
     if (!file) return;
     fileRadio.checked = true;
+    markStale("sites");
     try {
       fileSites = parseSites(file.name, await file.text());
       status(sitesStatus, "ok", `${fileSites.features.length} sites from ${file.name}.`);
@@ -303,12 +340,23 @@ export function start(section) {
     }
     loadSites();
   });
-  demoRadio.addEventListener("change", loadSites);
+  hagl.addEventListener("input", () => {
+    clearTimeout(footprintTimer);
+    footprintTimer = setTimeout(showFootprint, 200);
+    markStale("height");
+  });
+  demoRadio.addEventListener("change", () => {
+    markStale("sites");
+    loadSites();
+  });
   fileRadio.addEventListener("change", () => {
+    markStale("sites");
     if (!fileSites) status(sitesStatus, "info", "Choose a file of sites.");
     loadSites();
   });
   date.addEventListener("change", async () => {
+    markStale("date");
+    showFootprint();
     await loadParties();
     await loadAirfields();
   });
@@ -401,7 +449,10 @@ export function start(section) {
       },
       value: p.value,
       sitesObserved: p.sites_observed || [],
+      accounts: p.sites || [],
+      legs: p.legs || [],
       edited: false,
+      stale: null,
     };
     plan.impactNode = impactBlock();
     drawPlan({ fit: true });
@@ -564,6 +615,7 @@ export function start(section) {
         length_km: answer.length_km,
         budget_km: answer.budget_km,
       };
+      if (Array.isArray(answer.legs)) plan.legs = answer.legs;
       status(planStatus, "ok", "Edited route checked.");
       fill(planError);
     } catch (error) {
@@ -601,7 +653,18 @@ export function start(section) {
             c.valid ? "valid" : `${violations.length} violation${violations.length === 1 ? "" : "s"}`,
           ),
           plan.edited ? h("span", { class: "badge muted" }, "edited") : null,
+          plan.stale
+            ? h("span", { class: "badge bad", "data-testid": "route-stale" }, "stale")
+            : null,
         ),
+        plan.stale
+          ? h(
+              "p",
+              { class: "note", role: "status" },
+              `The ${plan.stale} changed since this route was optimised: it does not answer `,
+              "the form any more. Optimise again.",
+            )
+          : null,
         h(
           "div",
           { class: "budget" },
@@ -654,6 +717,7 @@ export function start(section) {
               h("ol", { class: "violations" }, notices.map((v) => violationWithLeg(v))),
             ]
           : null,
+        siteLists(),
         waypointTable(),
         h("h3", {}, "Export the route"),
         h(
@@ -705,6 +769,36 @@ export function start(section) {
     drawLegs();
   }
 
+  function siteLists() {
+    const of = (status) => plan.accounts.filter((a) => a.status === status);
+    const list = (title, rows, testid, describe) =>
+      h(
+        "details",
+        { class: "site-list", "data-testid": testid },
+        h("summary", {}, `${title} (${rows.length})`),
+        rows.length
+          ? h("ul", { class: "small" }, rows.map((a) => h("li", {}, h("strong", {}, a.id), " — ", describe(a))))
+          : h("p", { class: "muted small" }, "None."),
+      );
+    return h(
+      "div",
+      { class: "site-lists" },
+      list("Sites observed", of("observed"), "sites-observed", (a) =>
+        `leg ${a.leg}, ${fmtNum(a.distance_km)} km from the track`),
+      list("Sites not covered", of("not_covered"), "sites-not-covered", (a) => a.reason || ""),
+      list("Sites excluded", of("excluded"), "sites-excluded", (a) =>
+        `${a.reason || a.rule}${a.citation ? ` (${a.citation})` : ""}`),
+    );
+  }
+
+  function setLeg(i, change) {
+    const legs = plan.route.properties.legs;
+    if (!Array.isArray(legs) || !legs[i]) return;
+    legs[i] = { ...legs[i], ...change };
+    plan.edited = true;
+    check();
+  }
+
   function waypointTable() {
     const input = (i, axis, value, label) => {
       const el = h("input", {
@@ -724,17 +818,47 @@ export function start(section) {
       });
       return el;
     };
-    return h(
+    const heightInput = (i, leg) => {
+      const el = h("input", {
+        type: "number",
+        min: "1",
+        max: "20000",
+        step: "1",
+        class: "coord",
+        "aria-label": `Height above ground of leg ${i}, metres`,
+      });
+      el.value = String(leg.hagl_m);
+      el.addEventListener("change", () => {
+        if (el.checkValidity() && el.value !== "") setLeg(i, { hagl_m: Number(el.value) });
+      });
+      return el;
+    };
+    const sensorsBox = (i, leg) => {
+      const el = h("input", { type: "checkbox", "aria-label": `Sensors on, leg ${i}` });
+      el.checked = !leg.transit;
+      el.addEventListener("change", () => {
+        const known = plan.route.properties.legs.find((l) => !l.transit && l.sensors?.length);
+        const sensors = known ? known.sensors : ["vertical-framing"];
+        setLeg(i, el.checked ? { transit: false, sensors } : { transit: true, sensors: [] });
+      });
+      return el;
+    };
+    const details = h(
       "details",
-      { class: "waypoints" },
-      h("summary", {}, "Waypoints (type coordinates to move a fix)"),
+      { class: "waypoints", "data-testid": "waypoint-table" },
+      h("summary", {}, "Waypoints and legs (type coordinates or heights to change them)"),
       h(
         "table",
         { class: "data compact" },
         h(
           "thead",
           {},
-          h("tr", {}, ["#", "Name", "Kind", "Lat (°)", "Lon (°)"].map((t) => h("th", { scope: "col" }, t))),
+          h(
+            "tr",
+            {},
+            ["#", "Name", "Kind", "Lat (°)", "Lon (°)", "Next leg: height (m)", "Sensors on",
+              "Distance", "Time", "Swath each side", "GSD"].map((t) => h("th", { scope: "col" }, t)),
+          ),
         ),
         h(
           "tbody",
@@ -743,19 +867,32 @@ export function start(section) {
             const p = w.properties;
             const [lon, lat] = w.geometry.coordinates;
             const fixed = p.fix_kind === "airfield";
+            const leg = plan.legs[i];
+            const edit = plan.route.properties.legs?.[i];
             return h(
               "tr",
-              {},
+              { "data-leg": leg ? String(i) : null },
               h("td", {}, String(p.index)),
               h("td", {}, p.name),
               h("td", {}, p.fix_kind),
               h("td", {}, fixed ? lat.toFixed(4) : input(i, "lat", lat, `Latitude of waypoint ${p.index}`)),
               h("td", {}, fixed ? lon.toFixed(4) : input(i, "lon", lon, `Longitude of waypoint ${p.index}`)),
+              h("td", {}, edit ? heightInput(i, edit) : ""),
+              h("td", {}, edit ? [sensorsBox(i, edit), edit.transit ? " transit" : ""] : ""),
+              h("td", { class: "num" }, leg ? fmtKm(leg.length_km) : ""),
+              h("td", { class: "num" }, leg ? `${fmtNum(leg.time_min)} min` : ""),
+              h("td", { class: "num" }, leg ? (leg.transit ? "off" : fmtKm(leg.swath_half_width_km)) : ""),
+              h("td", { class: "num" }, leg && leg.gsd_m !== null ? `${fmtNum(leg.gsd_m)} m` : ""),
             );
           }),
         ),
       ),
     );
+    details.open = waypointsOpen;
+    details.addEventListener("toggle", () => {
+      waypointsOpen = details.open;
+    });
+    return details;
   }
 
   async function exportRoute(format, type) {
@@ -875,6 +1012,7 @@ export function start(section) {
     await loadAirfields();
     await loadSites();
   })();
+  showFootprint();
   ensureMap();
 
   return {

@@ -7,7 +7,7 @@ from datetime import date
 from importlib import resources
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import FileResponse, PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,7 +24,12 @@ from openskies.planning import (
     route_to_gpx,
     route_to_kml,
 )
-from openskies.planning.sites import demo_sites, sites_from_geojson
+from openskies.planning.context import DEFAULT_AIRCRAFT
+from openskies.planning.coverage import leg_footprint, leg_footprints
+from openskies.planning.exports import leg_rows
+from openskies.planning.route_io import route_properties
+from openskies.planning.sensors import default_sensors
+from openskies.planning.sites import airfield_elevation_m, demo_sites, sites_from_geojson
 from openskies.services.container import Services
 
 __all__ = ["geo_router", "router"]
@@ -118,27 +123,80 @@ def check(body: CheckIn, svc: Svc) -> dict[str, Any]:
     result = check_mission_plan(
         svc.data, svc.territories(), body.route, body.observed, body.date, body.airfield
     )
+    parsed = route_from_geojson(body.route, "route")
+    sensors = {s.id: s for s in default_sensors()}
     return {
         "valid": result.valid,
         "violations": [v.as_json() for v in result.violations],
         "length_km": round(result.length_km, 3),
+        "observation_km": round(result.observation_km, 3),
         "budget_km": result.budget_km,
+        "legs": leg_rows(
+            parsed,
+            leg_footprints(parsed, sensors, svc.data, body.date),
+            _cruise_speed(body.route),
+        ),
+    }
+
+
+def _cruise_speed(route: dict[str, Any]) -> float:
+    speed = route_properties(route).get("cruise_speed_kmh")
+    if isinstance(speed, int | float) and speed > 0:
+        return float(speed)
+    return DEFAULT_AIRCRAFT.cruise_speed_kmh
+
+
+def _route_date(route: dict[str, Any]) -> date | None:
+    try:
+        return date.fromisoformat(str(route_properties(route).get("date")))
+    except ValueError:
+        return None
+
+
+@router.get("/footprint")
+def footprint(
+    svc: Svc, hagl_m: float = Query(gt=0, le=20000), on: date | None = None
+) -> dict[str, Any]:
+    """The swath half-width and ground sample distance of the sensors at ``hagl_m`` (Art. IV ¶2),
+    and their certified minimum height (Art. VI §II ¶4(D)), for the live planner form."""
+    day = on or svc.clock.now().date()
+    sensors = default_sensors()
+    found = leg_footprint(
+        Leg(hagl_m=hagl_m, sensors=tuple(s.id for s in sensors)),
+        {s.id: s for s in sensors},
+        svc.data,
+        day,
+    )
+    certified = max(s.certified_min_hagl_m for s in sensors)
+    return {
+        "hagl_m": hagl_m,
+        **found.as_json(),
+        "certified_min_hagl_m": certified,
+        "below_certified_height": hagl_m < certified,
     }
 
 
 @router.post("/export")
 def export(
     route: dict[str, Any],
+    svc: Svc,
     format: Literal["geojson", "kml", "gpx"] = "geojson",
 ) -> Response:
     """The route as GeoJSON, KML or GPX."""
     parsed = route_from_geojson(route, "route")
+    start = svc.data.sites.get(parsed.start_airfield)
+    ground = airfield_elevation_m(start.icao if start is not None else None)
     if format == "kml":
-        return PlainTextResponse(
-            route_to_kml(parsed), media_type="application/vnd.google-earth.kml+xml"
+        day = _route_date(route) or svc.clock.now().date()
+        sensors = {s.id: s for s in default_sensors()}
+        kml = route_to_kml(
+            parsed, ground_m=ground, footprints=leg_footprints(parsed, sensors, svc.data, day)
         )
+        return PlainTextResponse(kml, media_type="application/vnd.google-earth.kml+xml")
     if format == "gpx":
-        return PlainTextResponse(route_to_gpx(parsed), media_type="application/gpx+xml")
+        return PlainTextResponse(
+            route_to_gpx(parsed, ground_m=ground), media_type="application/gpx+xml"
+        )
     return PlainTextResponse(json.dumps(route), media_type="application/geo+json")
 
 

@@ -25,7 +25,7 @@ from openskies.planning import (
     route_to_gpx,
     route_to_kml,
 )
-from openskies.planning.sites import demo_sites
+from openskies.planning.sites import airfield_elevation_m, demo_sites
 
 __all__ = ["aircraft_named", "check", "flight"]
 
@@ -88,7 +88,7 @@ def flight(
     plan = plan_flight(ctx, candidates, time_limit, Leg(hagl_m=hagl_m, sensors=tuple(ctx.sensors)))
     collection = plan_to_geojson(plan, ctx.budget_km)
     if export is not None:
-        _export(export, collection, plan.route)
+        _export(export, collection, plan, airfield_elevation_m(ctx.airfield.icao))
     if as_json:
         print_json(collection)
         return
@@ -113,14 +113,15 @@ def flight(
     _violations(route["violations"])
 
 
-def _export(path: Path, collection: dict[str, Any], route: Any) -> None:
+def _export(path: Path, collection: dict[str, Any], plan: Any, ground_m: float) -> None:
     suffix = path.suffix.lower()
     if suffix in (".geojson", ".json"):
         path.write_text(json.dumps(collection, indent=2), encoding="utf-8")
     elif suffix == ".kml":
-        path.write_text(route_to_kml(route), encoding="utf-8")
+        kml = route_to_kml(plan.route, ground_m=ground_m, footprints=plan.footprints)
+        path.write_text(kml, encoding="utf-8")
     elif suffix == ".gpx":
-        path.write_text(route_to_gpx(route), encoding="utf-8")
+        path.write_text(route_to_gpx(plan.route, ground_m=ground_m), encoding="utf-8")
     else:
         raise InputError(f"--export: {path.name}: use .geojson, .kml or .gpx")
 

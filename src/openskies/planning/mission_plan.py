@@ -14,7 +14,7 @@ from typing import Any
 from openskies.errors import InputError
 from openskies.geo import Territories
 from openskies.planning.context import flight_context
-from openskies.planning.route_io import route_from_geojson
+from openskies.planning.route_io import route_from_geojson, route_properties
 from openskies.planning.validation import RouteCheck, validate_route
 from openskies.treaty import TreatyData
 
@@ -41,19 +41,9 @@ def check_mission_plan(
     if not start:
         raise InputError("airfield: name the Open Skies airfield (the route does not)")
     if "region" not in options or options["region"] is None:  # the row the plan was made for
-        options["region"] = _route_region(route)
+        region = route_properties(route).get("region")
+        options["region"] = region if isinstance(region, str) and region else None
     ctx = flight_context(
         data, territories, observed, start, on, end_airfield=parsed.end_airfield or None, **options
     )
     return validate_route(parsed, ctx)
-
-
-def _route_region(route: Any) -> str | None:
-    """The ``region`` property of the route LineString (a row of Ann. A §III), if any."""
-    features = route.get("features", []) if isinstance(route, dict) else []
-    for feature in features if isinstance(features, list) else []:
-        props = feature.get("properties") if isinstance(feature, dict) else None
-        if isinstance(props, dict) and props.get("kind") == "route":
-            region = props.get("region")
-            return region if isinstance(region, str) and region else None
-    return None

@@ -21,6 +21,7 @@ import dataclasses
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -64,6 +65,8 @@ class FlightPlan:
     accounts: tuple[SiteAccount, ...] = ()
     rounds: int = 1
     region: str | None = None
+    cruise_speed_kmh: float = 500.0
+    on: date | None = None
 
 
 def _exclusions(
@@ -348,6 +351,8 @@ def plan_flight(
         tuple(accounts),
         rounds,
         ctx.region.id if ctx.region is not None else None,
+        ctx.aircraft.cruise_speed_kmh,
+        ctx.on,
     )
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from openskies.errors import InputError
 from openskies.planning.route import FixKind, Leg, Route, TurnType, Waypoint
 
-__all__ = ["read_route", "route_from_geojson"]
+__all__ = ["read_route", "route_from_geojson", "route_properties"]
 
 
 def read_route(path: Path) -> Route:
@@ -93,3 +93,13 @@ def route_from_geojson(doc: Any, where: str = "route") -> Route:
         str(props.get("start_airfield", "")),
         str(props.get("end_airfield", "")),
     )
+
+
+def route_properties(doc: Any) -> dict[str, Any]:
+    """The properties of the route LineString (``kind: route``) of a FeatureCollection, or {}."""
+    features = doc.get("features") if isinstance(doc, dict) else None
+    for feature in features if isinstance(features, list) else []:
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        if isinstance(props, dict) and props.get("kind") == "route":
+            return props
+    return {}

@@ -16,7 +16,7 @@ from typing import Any
 from openskies.errors import InputError
 from openskies.planning.coverage import Site
 
-__all__ = ["ALPHA2", "demo_sites", "read_sites", "sites_from_geojson"]
+__all__ = ["ALPHA2", "airfield_elevation_m", "demo_sites", "read_sites", "sites_from_geojson"]
 
 # ISO 3166 alpha-3 -> alpha-2 of the States that were ever States Parties.
 ALPHA2 = {
@@ -182,3 +182,12 @@ def demo_sites(*states: str) -> list[Site]:
         for icao, a in sorted(airports.items())
         if a["country"] in codes
     ]
+
+
+def airfield_elevation_m(icao: str | None) -> float:
+    """The elevation of an airfield (m above mean sea level) from ``airportsdata``; 0 when
+    unknown. The exports' only ground reference: the planner has no terrain model."""
+    import airportsdata
+
+    found = airportsdata.load("ICAO").get((icao or "").upper())
+    return round(float(found["elevation"]) * 0.3048, 1) if found else 0.0
