@@ -68,8 +68,10 @@ class Timeline:
     mission_plan_submitted_at: datetime | None = None
     mission_plan_answered_at: datetime | None = None
     mission_plan_agreed_at: datetime | None = None
+    planned_start: datetime | None = None  # scheduled commencement in the agreed plan
     flight_started_at: datetime | None = None
     flight_completed_at: datetime | None = None
+    arrived_at_exit_at: datetime | None = None  # aircraft at the point of exit
     departed_at: datetime | None = None
     left_territory_at: datetime | None = None
     report_sent_at: datetime | None = None
@@ -197,11 +199,9 @@ def flight_deadlines(
         add("prohibition_explained_by", "prohibition_explanation", t.prohibited_at)
     if t.declined_at is not None and t.departed_at is not None:
         add("decline_explained_by", "decline_explanation", t.departed_at)
-    if film_facility is FilmFacility.OBSERVED and t.departed_at is not None:
-        # "after the arrival of the observation aircraft at the point of exit": the flight's
-        # completion at the point of exit is the closest recorded event.
-        start = t.flight_completed_at or t.departed_at
-        add("film_developed_by", "film_development_observed_facility", start)
+    if film_facility is FilmFacility.OBSERVED and t.arrived_at_exit_at is not None:
+        # Art. IX §II ¶3: "after the arrival of the observation aircraft at the point of exit"
+        add("film_developed_by", "film_development_observed_facility", t.arrived_at_exit_at)
     if film_facility is FilmFacility.OBSERVING and t.left_territory_at is not None:
         add("film_developed_by", "film_development_observing_facility", t.left_territory_at)
     return FlightDeadlines(eta, tuple(out))
@@ -272,11 +272,12 @@ def check_timeline(
 def _inspection_before_flight(
     data: TreatyData, t: Timeline, eta: datetime, waived: set[str]
 ) -> list[Finding]:
+    # Art. VI §I ¶11: measured from the scheduled commencement in the plan, not the start
     rule = "inspection_ends_before_flight"
-    if rule in waived or t.inspection_ended_at is None or t.flight_started_at is None:
+    if rule in waived or t.inspection_ended_at is None or t.planned_start is None:
         return []
     limit = data.limit("inspection_end_before_flight")
-    latest = t.flight_started_at - _span(limit, eta.date())
+    latest = t.planned_start - _span(limit, eta.date())
     if t.inspection_ended_at <= latest:
         return []
     return [
@@ -284,7 +285,8 @@ def _inspection_before_flight(
             rule,
             limit.citation_on(eta.date()),
             f"{rule}: inspection ended at {_iso(t.inspection_ended_at)}, less than "
-            f"{limit.on(eta.date())} hours before the flight started",
+            f"{limit.on(eta.date())} hours before the scheduled commencement "
+            f"{_iso(t.planned_start)}",
             latest,
             t.inspection_ended_at,
         )

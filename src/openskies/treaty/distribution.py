@@ -261,9 +261,11 @@ class QuarterPlan:
 
 
 def plan_quarters(
-    year: int, planned: Sequence[PlannedFlight], cap: int = 16, seed: str = ""
+    year: int, planned: Sequence[PlannedFlight], cap: int, seed: str = ""
 ) -> QuarterPlan:
     """Keep at most ``cap`` flights over one State Party in one quarter (Ann. H ¶2).
+
+    ``cap`` is ``quarterly_flights_over_one_state`` of time_limits.yaml (16 in the text).
 
     Conflicts are settled by consultation, else by drawing lots (Ann. H ¶3): here a lot is
     a SHA-256 of the seed, year, quarter and flight, so the draw is the same for everyone

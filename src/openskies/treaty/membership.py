@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from openskies.errors import DateOutOfRangeError, InputError, UnknownStateError
 from openskies.treaty._calendar import add_months
 from openskies.treaty.citation import Citation
-from openskies.treaty.model import Group, QuotaHolder, State, TreatyData
+from openskies.treaty.model import Group, GroupKind, QuotaHolder, State, TreatyData
 
 __all__ = [
     "Consequence",
@@ -243,7 +243,22 @@ def _consequences(data: TreatyData, state: State, effective: date) -> tuple[Cons
     ]
     holder = holder_of(data, state.code, day_before)
     group = group_on(data, state.code, day_before)
-    if group is not None:
+    if group is not None and group.kind is GroupKind.BENELUX:
+        remaining = [
+            m for m in group.members if m != state.code and is_party(data.states[m], effective)
+        ]
+        out.append(
+            Consequence(
+                f"Belgium, Luxembourg and the Netherlands are deemed a single State Party, the "
+                f"Benelux, for Articles II–IX and XI and Annexes A–I and K (Art. XIV ¶1); the "
+                f"treaty does not provide for one of them leaving it. With "
+                f"{', '.join(remaining) or 'no member'} left, the Benelux's common quotas and "
+                "its end (by notice, effective the 31 December after 60 days: Art. XIV ¶2) are "
+                "for the remaining members and the OSCC.",
+                Citation("Art. XIV ¶1–2"),
+            )
+        )
+    elif group is not None:
         remaining = [
             m for m in group.members if m != state.code and is_party(data.states[m], effective)
         ]

@@ -9,10 +9,12 @@ Belarus–Russia group, more than ceil(4 / 2) = 2.)
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from fractions import Fraction
 
 from openskies.errors import InputError
 from openskies.treaty.citation import Citation
@@ -67,7 +69,8 @@ def phase_in_ends(data: TreatyData) -> date:
 
     Art. XVIII §II ¶1.
     """
-    return date(data.entry_into_force.year + 3, 12, 31)
+    years = data.limit("phase_in_years").on(data.entry_into_force)
+    return date(data.entry_into_force.year + years, 12, 31)
 
 
 def observed_cap(passive: int, year: int, data: TreatyData) -> int:
@@ -77,7 +80,8 @@ def observed_cap(passive: int, year: int, data: TreatyData) -> int:
     (Art. XVIII §II ¶6); its full passive quota afterwards (Ann. A §II ¶3).
     """
     if year <= phase_in_ends(data).year:
-        return int(passive * 3 // 4)
+        share = Fraction(str(data.first_distribution.cap_fraction))
+        return math.floor(passive * share)
     return passive
 
 

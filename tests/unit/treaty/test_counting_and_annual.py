@@ -85,27 +85,35 @@ def test_art_iii_ii_7_group_quota_changes_from_1_january_after_the_review() -> N
     assert group_quota_change_effective(date(2027, 6, 1), reviews) is None
 
 
-def test_art_vi_iii_1_two_monitors_an_interpreter_and_one_per_sensor_station() -> None:
+def test_art_vi_iii_1_two_monitors_an_interpreter_and_one_per_sensor_station(data) -> None:
     from openskies.treaty import AircraftProvider, on_board
 
-    crew = on_board(AircraftProvider.OBSERVING, sensor_control_stations=3)
+    crew = on_board(data, AircraftProvider.OBSERVING, sensor_control_stations=3)
     assert (crew.monitors, crew.interpreters, crew.citation.text) == (5, 1, "Art. VI §III ¶1")
 
 
-def test_art_vi_iii_2_small_aircraft_short_flight_two_monitors_only() -> None:
+def test_art_vi_iii_2_small_aircraft_short_flight_two_monitors_only(data) -> None:
     from openskies.treaty import AircraftProvider, on_board
 
     crew = on_board(
-        AircraftProvider.OBSERVING, 3, max_takeoff_weight_kg=35_000, flight_distance_km=1_500
+        data, AircraftProvider.OBSERVING, 3, max_takeoff_weight_kg=35_000, flight_distance_km=1_500
     )
     assert (crew.monitors, crew.citation.text) == (2, "Art. VI §III ¶2")
-    assert on_board(AircraftProvider.OBSERVING, 3, 35_001, 1_500).monitors == 5
+    assert on_board(data, AircraftProvider.OBSERVING, 3, 35_001, 1_500).monitors == 5
 
 
-def test_art_vi_iii_4_and_5_representatives_of_the_observing_party() -> None:
+def test_art_vi_iii_4_and_5_representatives_of_the_observing_party(data) -> None:
     from openskies.treaty import AircraftProvider, on_board
 
-    taxi = on_board(AircraftProvider.OBSERVED, 2)
+    taxi = on_board(data, AircraftProvider.OBSERVED, 2)
     assert (taxi.monitors, taxi.representatives, taxi.citation.text) == (0, 4, "Art. VI §III ¶4")
-    third = on_board(AircraftProvider.THIRD, 2)
+    third = on_board(data, AircraftProvider.THIRD, 2)
     assert (third.monitors, third.representatives, third.citation.text) == (4, 4, "Art. VI §III ¶5")
+
+
+def test_art_vi_iii_5_third_party_aircraft_carries_two_interpreters(data) -> None:
+    # ¶5: the observing Party's interpreter, and ¶1 applies for the observed Party's
+    from openskies.treaty import AircraftProvider, on_board
+
+    assert on_board(data, AircraftProvider.THIRD, 2).interpreters == 2
+    assert on_board(data, AircraftProvider.OBSERVED, 2).interpreters == 1

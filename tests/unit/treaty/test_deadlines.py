@@ -88,11 +88,35 @@ def test_art_vi_i_11_inspection_ends_4_hours_before_the_flight(data: TreatyData)
     t = Timeline(
         inspection_started_at=utc("2026-12-07T12:00"),
         inspection_ended_at=utc("2026-12-07T18:00"),
-        flight_started_at=utc("2026-12-07T21:00"),
+        planned_start=utc("2026-12-07T21:00"),
+        flight_started_at=utc("2026-12-08T03:00"),
     )
     rules = {b.rule: b.citation.text for b in check_timeline(data, ETA, t)}
     assert rules == {"inspection_ends_before_flight": "Art. VI §I ¶11"}
     assert check_timeline(data, ETA, t, agreed_otherwise=["inspection_ends_before_flight"]) == []
+
+
+def test_art_vi_i_11_inspection_measured_from_the_scheduled_commencement(
+    data: TreatyData,
+) -> None:
+    # a flight starting late does not cure an inspection that ended too close to the schedule
+    late_start = Timeline(
+        inspection_ended_at=utc("2026-12-07T18:00"),
+        planned_start=utc("2026-12-07T21:00"),
+        flight_started_at=utc("2026-12-08T09:00"),
+    )
+    assert [b.rule for b in check_timeline(data, ETA, late_start)] == [
+        "inspection_ends_before_flight"
+    ]
+    # and an early actual start is not held against an inspection that kept the schedule
+    on_schedule = Timeline(
+        inspection_ended_at=utc("2026-12-07T18:00"),
+        planned_start=utc("2026-12-07T22:00"),
+        flight_started_at=utc("2026-12-07T20:00"),
+    )
+    assert "inspection_ends_before_flight" not in [
+        b.rule for b in check_timeline(data, ETA, on_schedule)
+    ]
 
 
 def test_art_vi_ii_6_mission_plan_answered_within_4_hours(data: TreatyData) -> None:
@@ -141,9 +165,14 @@ def test_art_vi_i_21_mission_report_within_7_days_of_departure(data: TreatyData)
 def test_art_ix_ii_3_film_developed_within_3_days_at_the_observed_partys_facility(
     data: TreatyData,
 ) -> None:
-    t = Timeline(flight_completed_at=utc("2026-12-09T15:00"), departed_at=utc("2026-12-10T09:00"))
+    # Art. IX §II ¶3: from the arrival of the aircraft at the point of exit, not completion
+    t = Timeline(
+        flight_completed_at=utc("2026-12-09T15:00"),
+        arrived_at_exit_at=utc("2026-12-09T18:30"),
+        departed_at=utc("2026-12-10T09:00"),
+    )
     assert at(data, "film_developed_by", t, film_facility=FilmFacility.OBSERVED) == utc(
-        "2026-12-12T15:00"
+        "2026-12-12T18:30"
     )
 
 

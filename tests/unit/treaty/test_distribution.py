@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from datetime import date
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -118,17 +119,25 @@ def test_property_capacity_is_used_in_full_when_requests_exceed_it(scenario) -> 
             assert result.accepted(h) == caps[h]
 
 
-def test_ann_h_2_at_most_16_flights_over_one_state_in_a_quarter() -> None:
+def test_ann_h_2_at_most_16_flights_over_one_state_in_a_quarter(data) -> None:
+    cap = data.limit("quarterly_flights_over_one_state").on(date(2030, 1, 1))
+    assert (
+        cap,
+        data.limit("quarterly_flights_over_one_state").citation_on(date(2030, 1, 1)).text,
+    ) == (
+        16,
+        "Ann. H ¶2",
+    )
     planned = [PlannedFlight(o, "B", 2) for o in "ACDEFGHIJ" for _ in range(2)]  # 18 flights
-    plan = plan_quarters(2030, planned)
+    plan = plan_quarters(2030, planned, cap)
     assert len(plan.kept) == 16 and len(plan.not_drawn) == 2
     assert all(f.citation.text == "Ann. H ¶2–3" for _, f in plan.not_drawn)
 
 
 def test_ann_h_3_drawing_of_lots_is_reproducible_and_order_free() -> None:
     planned = [PlannedFlight(o, "B", 3) for o in "ACDEFGHIJ" for _ in range(2)]
-    first = plan_quarters(2030, planned, seed="OSCC 2029-11-15")
-    again = plan_quarters(2030, list(reversed(planned)), seed="OSCC 2029-11-15")
+    first = plan_quarters(2030, planned, 16, seed="OSCC 2029-11-15")
+    again = plan_quarters(2030, list(reversed(planned)), 16, seed="OSCC 2029-11-15")
     assert Counter(first.kept) == Counter(again.kept)
-    other = plan_quarters(2030, planned, seed="another seed")
+    other = plan_quarters(2030, planned, 16, seed="another seed")
     assert len(other.kept) == 16

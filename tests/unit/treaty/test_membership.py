@@ -129,3 +129,11 @@ def test_unknown_state_is_refused_with_a_clear_message(data: TreatyData) -> None
         resolve_state(data, "XYZ")
     assert resolve_state(data, "deu").code == "DEU"
     assert resolve_state(data, "Germany").code == "DEU"
+
+
+def test_art_xiv_benelux_member_withdrawal_cites_art_xiv_not_the_groups_of_art_iii(
+    data: TreatyData,
+) -> None:
+    consequences = withdrawal(data, "BEL", date(2024, 1, 10)).consequences
+    cited = [c.citation.text for c in consequences]
+    assert "Art. XIV ¶1–2" in cited and "Art. III §II ¶6–7" not in cited
