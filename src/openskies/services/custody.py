@@ -30,14 +30,19 @@ from openskies.adapters.orm import (
     LedgerLeafRow,
 )
 from openskies.custody import (
+    CopyRequestState,
     CustodyEvent,
     Ed25519Signer,
     EventKind,
     ObjectStore,
+    TransitionError,
     TransparencyLog,
     VerifyingReader,
+    assign_originals,
+    data_rights,
     decide,
     leaf_hash,
+    next_state,
     parse_annotation,
     parse_copy_request,
     sign_event,
@@ -49,12 +54,13 @@ from openskies.services.clock import Clock
 from openskies.services.delegations import Delegation
 from openskies.services.fingerprints import Fingerprints
 from openskies.services.messages import post_message
-from openskies.treaty import TreatyData, is_party, party_members, resolve_holder
+from openskies.treaty import AircraftProvider, TreatyData, is_party, party_members, resolve_holder
 
 __all__ = ["LOG_ID", "CustodyService"]
 
 LOG_ID = "openskies-custody"
 LOG_KEY = LOG_ID  # the signer name of the log's own key (its tree heads)
+R = CopyRequestState
 AFTER_FLIGHT = {FlightState.COMPLETED.value, FlightState.DEPARTED.value, FlightState.REPORTED.value}
 
 
@@ -200,9 +206,16 @@ class CustodyService:
                     )
                 )
                 session.flush()
-                session.add(
-                    HoldingRow(sha256=sha256, party=flight.observing, role="original", since=now)
+                # Art. IX §II ¶6(A), §III ¶2: who keeps the original, by the custody core
+                rights = data_rights(
+                    flight.observing,
+                    flight.observed,
+                    AircraftProvider.OBSERVING,
+                    parsed.sensor.medium_code.medium,
+                    1,
                 )
+                keeper = assign_originals(rights)[0].party
+                session.add(HoldingRow(sha256=sha256, party=keeper, role="original", since=now))
                 index = self._append(
                     session,
                     CustodyEvent(
@@ -354,7 +367,9 @@ class CustodyService:
                 requester=actor.state,
                 sha256=sha256,
                 request={**request, "requesting_party": actor.state},
-                state="requested" if decision.deliver else "refused",
+                state=(
+                    R.REQUESTED if decision.deliver else next_state(R.REQUESTED, "refuse")
+                ).value,
                 requested_at=now,
                 decision=decision.as_json(),
             )
@@ -434,20 +449,24 @@ class CustodyService:
                     "Art. IX §IV ¶1",
                     "copies are requested from and delivered by the observing Party",
                 )
-            if row.state != "requested":
-                raise WrongState.one(
-                    "copy_request_state", "Art. IX §IV ¶1", f"the request is {row.state}"
-                )
+            state = CopyRequestState(row.state)
+            if state is R.REQUESTED:  # the observed Party was notified with the request
+                state = next_state(next_state(state, "notify_observed"), "approve")
             request = parse_copy_request(row.request)
             decision = decide(request, row.requested_at.date(), now.date(), self.data)
+            try:
+                after = next_state(state, "deliver" if decision.deliver else "refuse")
+            except TransitionError:
+                raise WrongState.one(
+                    "copy_request_state", "Art. IX §IV ¶1", f"the request is {row.state}"
+                ) from None
             row.decision = decision.as_json()
+            row.state = after.value
             if decision.deliver:
-                row.state = "delivered"
                 index = self._deliver(
                     session, actor.state, obj, row.requester, "duplicate", now, "Art. IX §IV ¶1"
                 )
             else:
-                row.state = "refused"
                 self._refuse(session, actor.state, obj.sha256, row.requester, decision, now)
                 index = None
             return {

@@ -1,0 +1,150 @@
+"""ObservationFlight, the flight's state machine: one test per rule, named for its paragraph."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from openskies.missions.errors import Refusal, WrongState
+from openskies.missions.lifecycle import FlightState, ObservationFlight
+from openskies.treaty import TreatyData
+
+NOTIFIED = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+ETA = NOTIFIED + timedelta(hours=96)
+PLAN = {"type": "Feature", "properties": {}, "geometry": None}
+
+
+def flight() -> ObservationFlight:
+    return ObservationFlight("f1", "DEU", "POL", ETA, NOTIFIED)
+
+
+def planned(data: TreatyData, at: datetime = ETA + timedelta(hours=2)) -> ObservationFlight:
+    f = flight()
+    f.acknowledge(NOTIFIED + timedelta(hours=1), "POL", data)
+    f.arrive(ETA, "DEU", data)
+    f.submit_mission_plan(at, "DEU", data, at + timedelta(hours=24), PLAN)
+    return f
+
+
+def hours(n: float) -> timedelta:
+    return timedelta(hours=n)
+
+
+def test_art_vi_i_6_acknowledgement_within_24_hours(data: TreatyData) -> None:
+    on_time = flight().acknowledge(NOTIFIED + hours(24), "POL", data)
+    assert on_time.breaches == ()
+    late = flight().acknowledge(NOTIFIED + hours(25), "POL", data)
+    assert [(b.rule, b.citation.text) for b in late.breaches] == [
+        ("acknowledge_by", "Art. VI §I ¶6")
+    ]
+
+
+def test_art_viii_i_2_arrival_more_than_24_hours_late_is_a_breach(data: TreatyData) -> None:
+    assert flight().arrive(ETA + hours(24), "DEU", data).breaches == ()
+    assert [b.rule for b in flight().arrive(ETA + hours(25), "DEU", data).breaches] == ["arrive_by"]
+
+
+def test_art_vi_ii_4_e_planned_start_24_hours_after_submission_unless_agreed(
+    data: TreatyData,
+) -> None:
+    f = flight()
+    f.arrive(ETA, "DEU", data)
+    with pytest.raises(Refusal) as refused:
+        f.submit_mission_plan(ETA + hours(1), "DEU", data, ETA + hours(24), PLAN)
+    assert refused.value.findings[0].citation.text == "Art. VI §II ¶4(E)"
+    f.agreed_otherwise.add("flight_starts_not_before")
+    f.submit_mission_plan(ETA + hours(1), "DEU", data, ETA + hours(24), PLAN)
+    assert f.state is FlightState.PLAN_SUBMITTED
+
+
+def test_art_vi_ii_6_acceptance_signs_the_plan(data: TreatyData) -> None:
+    f = planned(data)
+    event = f.accept_mission_plan(ETA + hours(3), "POL", data)
+    assert f.state is FlightState.AGREED and event.breaches == ()
+    assert "mission_plan_agreed_at" in f.times
+
+
+def test_art_vi_ii_6_answer_after_4_hours_is_a_breach(data: TreatyData) -> None:
+    f = planned(data)
+    late = f.accept_mission_plan(ETA + hours(7), "POL", data)
+    assert [(b.rule, b.citation.text) for b in late.breaches] == [
+        ("mission_plan_answer_by", "Art. VI §II ¶6")
+    ]
+
+
+def test_art_viii_i_4_changes_only_on_the_grounds_of_the_treaty(data: TreatyData) -> None:
+    f = planned(data)
+    with pytest.raises(Refusal) as refused:
+        f.propose_changes(ETA + hours(3), "POL", data, "politics", {})
+    assert refused.value.findings[0].rule == "change_grounds"
+    f.propose_changes(ETA + hours(3), "POL", data, "weather", {"altitude": "FL200"})
+    f.accept_changes(ETA + hours(4), "DEU", data)
+    assert f.state is FlightState.AGREED
+
+
+def test_art_viii_i_5_decline_only_8_hours_after_submission_and_not_counted(
+    data: TreatyData,
+) -> None:
+    f = planned(data)
+    with pytest.raises(Refusal) as refused:
+        f.decline(ETA + hours(9), "DEU", data, "no agreement")  # 7 h after the submission
+    assert refused.value.findings[0].citation.text == "Art. VIII §I ¶5"
+    f.decline(ETA + hours(10), "DEU", data, "no agreement")
+    assert f.state is FlightState.DECLINED and not f.counted
+
+
+def test_art_viii_i_2_prohibition_for_late_arrival_only_when_late(data: TreatyData) -> None:
+    f = flight()
+    f.arrive(ETA + hours(2), "DEU", data)
+    with pytest.raises(Refusal) as refused:
+        f.prohibit(ETA + hours(30), "POL", data, "late_arrival", "arrived late")
+    assert refused.value.findings[0].citation.text == "Art. VIII §I ¶2"
+    g = flight()
+    g.prohibit(ETA + hours(25), "POL", data, "late_arrival", "not at the point of entry")
+    assert g.state is FlightState.PROHIBITED
+
+
+def test_art_viii_i_3_prohibition_states_its_facts_and_is_not_counted(data: TreatyData) -> None:
+    f = flight()
+    with pytest.raises(Refusal) as refused:
+        f.prohibit(ETA, "POL", data, "treaty_breach", "  ")
+    assert refused.value.findings[0].citation.text == "Art. VIII §I ¶3"
+    f.prohibit(ETA, "POL", data, "treaty_breach", "sensor not certified")
+    assert not f.counted
+    with pytest.raises(Refusal) as refused:
+        flight().prohibit(ETA, "POL", data, "dislike", "facts")
+    assert refused.value.findings[0].citation.text == "Art. VIII §I ¶1–2"
+
+
+def test_art_vi_ii_4_e_flight_starts_24_hours_after_the_plan(data: TreatyData) -> None:
+    f = planned(data)
+    f.accept_mission_plan(ETA + hours(3), "POL", data)
+    with pytest.raises(Refusal):
+        f.start_flight(ETA + hours(20), "DEU", data)
+    f.start_flight(ETA + hours(26), "DEU", data)
+    assert f.state is FlightState.IN_FLIGHT
+
+
+def test_art_vi_i_9_20_21_completion_departure_and_report_deadlines(data: TreatyData) -> None:
+    f = planned(data)
+    f.accept_mission_plan(ETA + hours(3), "POL", data)
+    f.start_flight(ETA + hours(26), "DEU", data)
+    assert f.complete_flight(ETA + hours(30), "DEU", data).breaches == ()
+    late_departure = f.depart(ETA + hours(56), "DEU", data)  # 26 h after completion
+    assert [b.citation.text for b in late_departure.breaches] == ["Art. VI §I ¶20"]
+    late_report = f.report(ETA + hours(56) + timedelta(days=8), "DEU", data, {})
+    assert [b.citation.text for b in late_report.breaches] == ["Art. VI §I ¶21"]
+    assert f.state is FlightState.REPORTED and f.counted
+
+
+def test_art_vi_steps_out_of_order_are_refused(data: TreatyData) -> None:
+    with pytest.raises(WrongState):
+        flight().start_flight(ETA, "DEU", data)
+    with pytest.raises(WrongState):
+        flight().report(ETA, "DEU", data, {})
+
+
+def test_art_vi_i_11_the_scheduled_commencement_is_in_the_timeline(data: TreatyData) -> None:
+    f = planned(data)
+    assert f.timeline().planned_start == ETA + hours(26)
