@@ -234,8 +234,14 @@ def deadlines(
     arrived_at: Annotated[str | None, typer.Option()] = None,
     mission_plan_submitted_at: Annotated[str | None, typer.Option()] = None,
     mission_plan_answered_at: Annotated[str | None, typer.Option()] = None,
+    planned_start: Annotated[
+        str | None, typer.Option(help="Scheduled commencement in the plan (Art. VI §I ¶11).")
+    ] = None,
     flight_started_at: Annotated[str | None, typer.Option()] = None,
     flight_completed_at: Annotated[str | None, typer.Option()] = None,
+    arrived_at_exit_at: Annotated[
+        str | None, typer.Option(help="Aircraft at the point of exit (Art. IX §II ¶3).")
+    ] = None,
     departed_at: Annotated[str | None, typer.Option()] = None,
     report_sent_at: Annotated[str | None, typer.Option()] = None,
     demonstration_by: Annotated[
@@ -257,8 +263,10 @@ def deadlines(
         mission_plan_answered_at=_optional_time(
             mission_plan_answered_at, "--mission-plan-answered-at"
         ),
+        planned_start=_optional_time(planned_start, "--planned-start"),
         flight_started_at=_optional_time(flight_started_at, "--flight-started-at"),
         flight_completed_at=_optional_time(flight_completed_at, "--flight-completed-at"),
+        arrived_at_exit_at=_optional_time(arrived_at_exit_at, "--arrived-at-exit-at"),
         departed_at=_optional_time(departed_at, "--departed-at"),
         report_sent_at=_optional_time(report_sent_at, "--report-sent-at"),
     )
