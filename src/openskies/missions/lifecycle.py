@@ -19,11 +19,15 @@ from typing import Any
 
 from openskies.missions.errors import Refusal, WrongState
 from openskies.treaty import (
+    CountDecision,
+    CurtailmentCause,
     DemonstrationBy,
     Finding,
+    FlightOutcome,
     Timeline,
     TreatyData,
     check_timeline,
+    counts_against_quotas,
     require_utc,
 )
 
@@ -45,10 +49,15 @@ class FlightState(StrEnum):
     REPORTED = "reported"  # mission report signed and sent to all (§I ¶21)
     PROHIBITED = "prohibited"  # prohibited by the observed Party: not counted (Art. VIII §I ¶3)
     DECLINED = "declined"  # declined by the observing Party: not counted (Art. VIII §I ¶5)
+    CANCELLED = "cancelled"  # not flown after inspection/demonstration (Ann. F §I ¶8–9, §III ¶8)
+    CURTAILED_NOT_COUNTED = "curtailed_not_counted"  # Art. VIII §II ¶5: observing Party chose
 
 
 S = FlightState
-TRANSITIONS: dict[str, tuple[frozenset[FlightState], FlightState]] = {
+BEFORE_FLIGHT = frozenset({S.ARRIVED, S.PLAN_SUBMITTED, S.CHANGES_PROPOSED, S.AGREED})
+"""From arrival to the start of the flight: inspections and demonstrations (Ann. F)."""
+
+TRANSITIONS: dict[str, tuple[frozenset[FlightState], FlightState | None]] = {
     "acknowledge": (frozenset({S.NOTIFIED}), S.ACKNOWLEDGED),
     "arrive": (frozenset({S.NOTIFIED, S.ACKNOWLEDGED}), S.ARRIVED),
     "submit_mission_plan": (frozenset({S.ARRIVED, S.CHANGES_PROPOSED}), S.PLAN_SUBMITTED),
@@ -66,10 +75,19 @@ TRANSITIONS: dict[str, tuple[frozenset[FlightState], FlightState]] = {
     "complete_flight": (frozenset({S.IN_FLIGHT}), S.COMPLETED),
     "depart": (frozenset({S.COMPLETED}), S.DEPARTED),
     "report": (frozenset({S.DEPARTED}), S.REPORTED),
+    # the rest of the flight (Ann. F; Art. VIII): None = the state does not change
+    "start_inspection": (BEFORE_FLIGHT, None),
+    "end_inspection": (BEFORE_FLIGHT, None),
+    "start_demonstration": (BEFORE_FLIGHT, None),
+    "end_demonstration": (BEFORE_FLIGHT, None),
+    "cancel": (BEFORE_FLIGHT, S.CANCELLED),
+    "curtail": (frozenset({S.IN_FLIGHT}), None),  # COMPLETED, or CURTAILED_NOT_COUNTED
+    "explain_prohibition": (frozenset({S.PROHIBITED}), None),
+    "explain_decline": (frozenset({S.DECLINED}), None),
 }
-"""step -> (states it may start from, state it leads to)."""
+"""step -> (states it may start from, state it leads to; None: it stays)."""
 
-COUNTED_STATES = frozenset(S) - {S.PROHIBITED, S.DECLINED}
+COUNTED_STATES = frozenset(S) - {S.PROHIBITED, S.DECLINED, S.CANCELLED, S.CURTAILED_NOT_COUNTED}
 """States in which a flight counts against quotas (Art. III §I ¶8; Art. VIII)."""
 
 # Reasons for which the observed Party may propose changes (Art. VI §II ¶6, Art. VIII §I ¶4).
@@ -162,7 +180,7 @@ class ObservationFlight:
         for key in also:
             self.times.setdefault(key, at)
         new = tuple(b for b in self.breaches(data) if (b.rule, b.message) not in before)
-        self.state = target
+        self.state = target if target is not None else self.state
         event = Event(step, at, actor, payload or {}, new)
         self.events.append(event)
         return event
@@ -326,3 +344,166 @@ class ObservationFlight:
     def report(self, at: datetime, actor: str, data: TreatyData, report: dict[str, Any]) -> Event:
         """The mission report, signed by both, goes to all (within 7 days: Art. VI §I ¶21)."""
         return self._step("report", at, actor, data, {"report": report}, time_key="report_sent_at")
+
+    # --- the rest of the flight: Ann. F, Art. VIII ---------------------------------------
+
+    def start_inspection(self, at: datetime, actor: str, data: TreatyData) -> Event:
+        """A pre-flight inspection begins, after the formal arrival procedures (Ann. F §I ¶4,
+        §II ¶4); it lasts at most 8 hours and ends 4 hours before the scheduled commencement
+        (Art. VI §I ¶11)."""
+        return self._step("start_inspection", at, actor, data, time_key="inspection_started_at")
+
+    def end_inspection(self, at: datetime, actor: str, data: TreatyData, conforms: bool) -> Event:
+        """The inspection ends; ``conforms`` False when it found the aircraft or a sensor not
+        conforming (Ann. F §I ¶8–9, §II ¶7), which lets the flight be cancelled, not counted."""
+        if "inspection_started_at" not in self.times:
+            raise WrongState.one("flight_state", "Ann. F §I ¶4", "no inspection has started")
+        return self._step(
+            "end_inspection",
+            at,
+            actor,
+            data,
+            {"conforms": conforms},
+            time_key="inspection_ended_at",
+        )
+
+    def start_demonstration(
+        self, at: datetime, actor: str, data: TreatyData, asked_by: DemonstrationBy
+    ) -> Event:
+        """A demonstration flight begins (Ann. F §III ¶1–2); asked for by the observed Party it
+        extends the period by 24 hours (¶4), by the observing Party it fits inside it (¶5)."""
+        if asked_by is DemonstrationBy.NONE:
+            raise Refusal.one(
+                "demonstration_by", "Ann. F §III ¶1–2", "say which Party asked for it"
+            )
+        self.demonstration_by = asked_by
+        return self._step(
+            "start_demonstration",
+            at,
+            actor,
+            data,
+            {"asked_by": asked_by.value},
+            time_key="demonstration_started_at",
+        )
+
+    def end_demonstration(
+        self, at: datetime, actor: str, data: TreatyData, conforms: bool
+    ) -> Event:
+        """The demonstration flight ends, at most 2 hours after it began (Ann. F §III ¶3(B))."""
+        if "demonstration_started_at" not in self.times:
+            raise WrongState.one("flight_state", "Ann. F §III", "no demonstration has started")
+        return self._step(
+            "end_demonstration",
+            at,
+            actor,
+            data,
+            {"conforms": conforms},
+            time_key="demonstration_ended_at",
+        )
+
+    def cancel(self, at: datetime, actor: str, data: TreatyData, caused_by: str) -> Event:
+        """Cancel the flight after an inspection or demonstration found something not
+        conforming: not counted (Ann. F §I ¶8–9, §II ¶7, §III ¶8)."""
+        outcomes = {
+            "inspection": (FlightOutcome.NOT_FLOWN_AFTER_INSPECTION, "inspection_ended_at"),
+            "demonstration": (
+                FlightOutcome.NOT_FLOWN_AFTER_DEMONSTRATION,
+                "demonstration_ended_at",
+            ),
+        }
+        if caused_by not in outcomes:
+            raise Refusal.one(
+                "cancellation_cause",
+                "Ann. F §I ¶8–9; Ann. F §III ¶8",
+                f"caused_by: one of {', '.join(outcomes)}",
+                field="caused_by",
+            )
+        outcome, needed = outcomes[caused_by]
+        if needed not in self.times:
+            raise Refusal.one(
+                "cancellation_cause",
+                "Ann. F §I ¶8–9; Ann. F §III ¶8",
+                f"no {caused_by} has been recorded for this flight",
+                field="caused_by",
+            )
+        decision = counts_against_quotas(outcome)
+        return self._step(
+            "cancel",
+            at,
+            actor,
+            data,
+            {"caused_by": caused_by, **_decision(decision)},
+            time_key="cancelled_at",
+        )
+
+    def curtail(
+        self,
+        at: datetime,
+        actor: str,
+        data: TreatyData,
+        cause: CurtailmentCause,
+        aircraft_of_observed_party: bool = False,
+        emergency_of_observed_party_crew: bool = False,
+        observing_counts: bool | None = None,
+    ) -> Event:
+        """The flight is curtailed (Art. VIII §II ¶1, ¶4): it counts against both Parties,
+        unless its cause lets the observing Party decide (¶5); data are kept only from a
+        counted flight (¶6)."""
+        decision = counts_against_quotas(
+            FlightOutcome.CURTAILED,
+            cause,
+            aircraft_of_observed_party,
+            emergency_of_observed_party_crew,
+        )
+        counts = decision.counts
+        if counts is None:
+            if observing_counts is None:
+                raise Refusal.one(
+                    "observing_party_decides",
+                    "Art. VIII §II ¶5",
+                    "for this cause the observing Party decides whether the flight counts: "
+                    "give observing_counts",
+                    field="observing_counts",
+                )
+            counts = observing_counts
+        event = self._step(
+            "curtail",
+            at,
+            actor,
+            data,
+            {"cause": cause.value, **_decision(decision), "counts": counts, "data_kept": counts},
+            time_key="flight_completed_at",
+        )
+        self.state = S.COMPLETED if counts else S.CURTAILED_NOT_COUNTED
+        return event
+
+    def explain_prohibition(self, at: datetime, actor: str, data: TreatyData, text: str) -> Event:
+        """The written explanation of a prohibition, in the mission report, within 7 days
+        (Art. VIII §I ¶3)."""
+        return self._explain("explain_prohibition", at, actor, data, text, "Art. VIII §I ¶3")
+
+    def explain_decline(self, at: datetime, actor: str, data: TreatyData, text: str) -> Event:
+        """The written explanation of a decline, within 7 days after departure (Art. VIII §I
+        ¶6)."""
+        return self._explain("explain_decline", at, actor, data, text, "Art. VIII §I ¶6")
+
+    def _explain(
+        self, step: str, at: datetime, actor: str, data: TreatyData, text: str, citation: str
+    ) -> Event:
+        if not text.strip():
+            raise Refusal.one(
+                "explanation", citation, "the explanation is in writing", field="text"
+            )
+        key = (
+            "prohibition_explained_at" if step == "explain_prohibition" else "decline_explained_at"
+        )
+        return self._step(step, at, actor, data, {"explanation": text}, time_key=key)
+
+
+def _decision(decision: CountDecision) -> dict[str, Any]:
+    return {
+        "counts": decision.counts,
+        "data_kept": decision.data_retained,
+        "count_citation": decision.citation.text,
+        "count_reason": decision.reason,
+    }

@@ -8,7 +8,7 @@ import pytest
 
 from openskies.missions.errors import Refusal, WrongState
 from openskies.missions.lifecycle import FlightState, ObservationFlight
-from openskies.treaty import TreatyData
+from openskies.treaty import CurtailmentCause, DemonstrationBy, TreatyData, flight_deadlines
 
 NOTIFIED = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 ETA = NOTIFIED + timedelta(hours=96)
@@ -126,16 +126,16 @@ def test_art_vi_ii_4_e_flight_starts_24_hours_after_the_plan(data: TreatyData) -
     assert f.state is FlightState.IN_FLIGHT
 
 
-def test_art_vi_i_9_20_21_completion_departure_and_report_deadlines(data: TreatyData) -> None:
+def test_art_vi_i_20_21_departure_and_report_deadlines(data: TreatyData) -> None:
     f = planned(data)
     f.accept_mission_plan(ETA + hours(3), "POL", data)
     f.start_flight(ETA + hours(26), "DEU", data)
     assert f.complete_flight(ETA + hours(30), "DEU", data).breaches == ()
     late_departure = f.depart(ETA + hours(56), "DEU", data)  # 26 h after completion
     assert [b.citation.text for b in late_departure.breaches] == ["Art. VI §I ¶20"]
-    late_report = f.report(ETA + hours(56) + timedelta(days=8), "DEU", data, {})
-    assert [b.citation.text for b in late_report.breaches] == ["Art. VI §I ¶21"]
-    assert f.state is FlightState.REPORTED and f.counted
+    deadline = flight_deadlines(data, ETA, f.timeline()).get("report_by")
+    assert deadline is not None and deadline.at == ETA + hours(56) + timedelta(days=7)
+    assert f.counted
 
 
 def test_art_vi_steps_out_of_order_are_refused(data: TreatyData) -> None:
@@ -148,3 +148,100 @@ def test_art_vi_steps_out_of_order_are_refused(data: TreatyData) -> None:
 def test_art_vi_i_11_the_scheduled_commencement_is_in_the_timeline(data: TreatyData) -> None:
     f = planned(data)
     assert f.timeline().planned_start == ETA + hours(26)
+
+
+def arrived(data: TreatyData) -> ObservationFlight:
+    f = flight()
+    f.arrive(ETA, "DEU", data)
+    return f
+
+
+def test_ann_f_i_4_pre_flight_inspection_over_8_hours_is_a_breach(data: TreatyData) -> None:
+    f = arrived(data)
+    f.start_inspection(ETA + hours(1), "POL", data)
+    assert f.state is FlightState.ARRIVED  # the inspection does not move the flight on
+    late = f.end_inspection(ETA + hours(10), "POL", data, conforms=True)
+    assert [(b.rule, b.citation.text) for b in late.breaches] == [
+        ("inspection_ends_by", "Ann. F §I ¶4")
+    ]
+
+
+def test_ann_f_i_8_9_flight_cancelled_after_inspection_is_not_counted(data: TreatyData) -> None:
+    f = arrived(data)
+    with pytest.raises(Refusal):
+        f.cancel(ETA + hours(2), "DEU", data, "inspection")  # no inspection recorded
+    f.start_inspection(ETA + hours(1), "POL", data)
+    f.end_inspection(ETA + hours(3), "POL", data, conforms=False)
+    event = f.cancel(ETA + hours(4), "DEU", data, "inspection")
+    assert f.state is FlightState.CANCELLED and not f.counted
+    assert event.payload["count_citation"] == "Ann. F §I ¶8–9"
+
+
+def test_ann_f_iii_4_demonstration_asked_by_the_observed_party_extends_the_period(
+    data: TreatyData,
+) -> None:
+    f = arrived(data)
+    f.start_demonstration(ETA + hours(2), "POL", data, DemonstrationBy.OBSERVED)
+    late = f.end_demonstration(ETA + hours(5), "POL", data, conforms=True)  # 3 h
+    assert [b.citation.text for b in late.breaches] == ["Ann. F §III ¶3(B)"]
+    assert f.demonstration_by is DemonstrationBy.OBSERVED
+    assert flight_deadlines(data, ETA, f.timeline(), f.demonstration_by).get(
+        "period_ends"
+    ).at == ETA + hours(120)  # type: ignore[union-attr]
+
+
+def test_ann_f_iii_8_flight_cancelled_after_demonstration_is_not_counted(
+    data: TreatyData,
+) -> None:
+    f = arrived(data)
+    f.start_demonstration(ETA + hours(2), "POL", data, DemonstrationBy.OBSERVING)
+    f.end_demonstration(ETA + hours(3), "POL", data, conforms=False)
+    event = f.cancel(ETA + hours(4), "DEU", data, "demonstration")
+    assert not f.counted and event.payload["count_citation"] == "Ann. F §III ¶8"
+
+
+def _in_flight(data: TreatyData) -> ObservationFlight:
+    f = planned(data)
+    f.accept_mission_plan(ETA + hours(3), "POL", data)
+    f.start_flight(ETA + hours(26), "DEU", data)
+    return f
+
+
+def test_art_viii_ii_5_curtailed_flight_in_the_lifecycle_counts_against_both(
+    data: TreatyData,
+) -> None:
+    f = _in_flight(data)
+    event = f.curtail(ETA + hours(28), "DEU", data, CurtailmentCause.WEATHER)
+    assert f.state is FlightState.COMPLETED and f.counted
+    assert event.payload["counts"] is True and event.payload["count_citation"] == "Art. VIII §II ¶5"
+
+
+def test_art_viii_ii_5_6_observing_party_decides_and_data_follow_the_count(
+    data: TreatyData,
+) -> None:
+    f = _in_flight(data)
+    with pytest.raises(Refusal) as refused:
+        f.curtail(ETA + hours(28), "DEU", data, CurtailmentCause.FORCE_MAJEURE_ATC)
+    assert refused.value.findings[0].citation.text == "Art. VIII §II ¶5"
+    event = f.curtail(
+        ETA + hours(28), "DEU", data, CurtailmentCause.FORCE_MAJEURE_ATC, observing_counts=False
+    )
+    assert f.state is FlightState.CURTAILED_NOT_COUNTED and not f.counted
+    assert event.payload["data_kept"] is False  # Art. VIII §II ¶6
+
+
+def test_art_viii_i_3_prohibition_explained_in_writing_within_7_days(data: TreatyData) -> None:
+    f = flight()
+    f.prohibit(ETA, "POL", data, "treaty_breach", "uncertified sensor")
+    with pytest.raises(Refusal):
+        f.explain_prohibition(ETA + hours(1), "POL", data, " ")
+    late = f.explain_prohibition(ETA + timedelta(days=8), "POL", data, "see the report")
+    assert [b.citation.text for b in late.breaches] == ["Art. VIII §I ¶3"]
+    assert f.state is FlightState.PROHIBITED
+
+
+def test_art_viii_i_6_decline_explained_in_writing(data: TreatyData) -> None:
+    f = planned(data)
+    f.decline(ETA + hours(10), "DEU", data, "no agreement")
+    event = f.explain_decline(ETA + hours(11), "DEU", data, "the plan was not agreed")
+    assert event.payload["explanation"] and f.state is FlightState.DECLINED
