@@ -178,4 +178,4 @@ def check(
         f"{'[green]valid[/]' if result.valid else '[red]not valid[/]'}: "
         f"{result.length_km:,.1f} km of {result.budget_km:,.0f} km"
     )
-    _violations(out["violations"])
+    _violations([v.as_json() for v in result.violations])

@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 import shapely
 
-from openskies.planning._geometry import GEOD
+from openskies.geo import GEOD
 from openskies.planning.context import FlightContext, RegionRow
 from openskies.planning.coverage import (
     MIN_LEG_M,
@@ -156,12 +156,12 @@ def _groups(sites: Sequence[Site], radius_km: float) -> list[list[int]]:
     order = sorted(range(len(sites)), key=lambda i: (-sites[i].value, sites[i].id))
     free = np.ones(len(sites), bool)
     cos_radius = np.cos(radius_km / 6371.0088)
-    groups = []
+    groups: list[list[int]] = []
     for i in order:
         if not free[i]:
             continue
-        members = np.flatnonzero(free & (xyz @ xyz[i] >= cos_radius))
-        members = [i] + [int(m) for m in members if m != i]
+        near = np.flatnonzero(free & (xyz @ xyz[i] >= cos_radius))
+        members = [i] + [int(m) for m in near if m != i]
         free[members] = False
         groups.append(members)
     return groups
@@ -563,7 +563,8 @@ def _drop_sub_limit_group(
     ]
     if not broken:
         return False
-    in_region = {route_nodes[v.leg + 1] for v in broken} | {route_nodes[v.leg] for v in broken}
+    legs = [v.leg for v in broken if v.leg is not None]
+    in_region = {route_nodes[leg + 1] for leg in legs} | {route_nodes[leg] for leg in legs}
     in_region -= {-1, 0, 1}
     if not in_region:
         return False

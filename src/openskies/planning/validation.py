@@ -125,7 +125,7 @@ def _distance(observation_km: float, ctx: FlightContext) -> list[Violation]:
 def _sub_limits(
     points: np.ndarray, leg_of: np.ndarray, observing: np.ndarray, ctx: FlightContext
 ) -> list[Violation]:
-    out = []
+    out: list[Violation] = []
     if not ctx.sub_limits or len(points) < 2:
         return out
     seg = segment_lengths_km(points)
