@@ -343,4 +343,5 @@ def distribution_text(
         f"# Distribution of active quotas for {year}, "
         "recorded by `openskies treaty distribution record`.\n"
     )
-    return header + yaml.safe_dump({"distributions": [entry]}, sort_keys=False, allow_unicode=True)
+    body = yaml.safe_dump({"distributions": [entry]}, sort_keys=False, allow_unicode=True)
+    return header + str(body)
