@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -27,6 +27,7 @@ from openskies.adapters.database import (
     upgrade,
 )
 from openskies.adapters.decisions import DECISIONS_ENV, parse_decision_dirs, treaty_data_with
+from openskies.adapters.exercise import exercise_clock, start_exercise
 from openskies.adapters.object_store import make_object_store
 from openskies.api.app import MAX_BODY_BYTES, create_app
 from openskies.custody import ObjectStore
@@ -65,6 +66,7 @@ class Settings:
     data_dir: str = "data"
     max_body_bytes: int = MAX_BODY_BYTES
     decisions_dirs: tuple[str, ...] = ()  # OPENSKIES_DECISIONS_DIR (docs/decisions.md)
+    clock_start: datetime | None = None  # `serve --clock`: start an exercise at this instant
     fingerprint: bool = True  # each image copy delivered names its recipient (docs/fingerprint.md)
 
     @classmethod
@@ -156,7 +158,10 @@ def open_services(
         upgrade(engine)
         sessions = make_session_factory(engine)
         reads = make_session_factory(engine, read_only=True)
-        clock = clock or SystemClock()
+        if clock is None:
+            if settings.clock_start is not None:
+                start_exercise(sessions, settings.clock_start, SystemClock().now())
+            clock = exercise_clock(sessions) or SystemClock()
         data = data or deployment_treaty_data(settings)
         territories = territories or shipped_territories
         store = store or make_object_store(settings.object_store_location())

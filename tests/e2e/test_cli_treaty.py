@@ -195,3 +195,14 @@ def test_bad_input_gets_one_line_and_status_2(capsys, monkeypatch, args, message
     assert code == 2 and out == ""
     assert err.startswith("error: ") and message in err
     assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_exercise_advance_without_an_exercise_says_how_to_start_one(
+    capsys, monkeypatch, tmp_path
+) -> None:
+    monkeypatch.setenv("OPENSKIES_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("OPENSKIES_DATABASE_URL", raising=False)
+    code, _, err = cli(capsys, monkeypatch, "exercise", "advance", "72h")
+    assert code != 0 and "serve --clock" in err
+    code, _, err = cli(capsys, monkeypatch, "exercise", "advance", "soon")
+    assert code != 0 and "72h" in err

@@ -13,6 +13,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     String,
@@ -32,6 +33,7 @@ __all__ = [
     "CustodyObjectRow",
     "DelegationKeyRow",
     "DelegationRow",
+    "ExerciseClockRow",
     "FingerprintKeyRow",
     "FingerprintRow",
     "FlightEventRow",
@@ -169,6 +171,17 @@ class QuotaLockRow(Base):
     __tablename__ = "quota_locks"
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     holder: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+
+class ExerciseClockRow(Base):
+    """The exercise clock, when one runs: exercise time = started_at + real time elapsed
+    since started_real + advanced_seconds (one row, id 1)."""
+
+    __tablename__ = "exercise_clock"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[datetime]
+    started_real: Mapped[datetime]
+    advanced_seconds: Mapped[float] = mapped_column(Float, default=0.0)
 
 
 class AuditRow(Base):

@@ -169,8 +169,10 @@ def _install_routes(app: FastAPI) -> None:
         return response
 
     @app.get("/api/health")
-    def health() -> dict[str, str]:
-        return {"status": "ok", "version": __version__}
+    def health(svc: Svc) -> dict[str, Any]:
+        exercise = bool(getattr(svc.clock, "is_exercise", False))
+        clock = {"mode": "exercise" if exercise else "real", "now": svc.clock.now().isoformat()}
+        return {"status": "ok", "version": __version__, "clock": clock}
 
     @app.get("/api/me")
     def me(who: Me, svc: Svc) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import typer
 from openskies import __version__
 from openskies.cli.custody import data_app, ledger_app
 from openskies.cli.plan_flight import app as plan_app
-from openskies.cli.server import audit_app, delegation_app, demo, serve
+from openskies.cli.server import audit_app, delegation_app, demo, exercise_app, serve
 from openskies.cli.treaty import app as treaty_app
 from openskies.errors import DataError, OpenSkiesError
 
@@ -29,6 +29,7 @@ app = typer.Typer(
 app.add_typer(treaty_app, name="treaty")
 app.add_typer(delegation_app, name="delegation")
 app.add_typer(audit_app, name="audit")
+app.add_typer(exercise_app, name="exercise")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(data_app, name="data")
 app.command()(serve)

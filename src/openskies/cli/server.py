@@ -2,28 +2,87 @@
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from openskies.bootstrap import Settings, build_app, open_services, read_settings
-from openskies.cli._common import console, iso, parse_int, print_json
+from openskies.cli._common import console, iso, parse_datetime, parse_int, print_json
+from openskies.errors import InputError
 from openskies.services.audit import verify_audit
 from openskies.services.delegations import create_delegation, list_tokens, revoke_token
 
-__all__ = ["audit_app", "delegation_app", "demo", "serve"]
+__all__ = ["audit_app", "delegation_app", "demo", "exercise_app", "serve"]
 
 delegation_app = typer.Typer(help="Delegations and their API tokens.", no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+exercise_app = typer.Typer(
+    help="The exercise clock of a training exercise or a replay.", no_args_is_help=True
+)
+
+
+def _duration(text: str) -> timedelta:
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([dhm])\s*", text)
+    if match is None:
+        raise InputError(f"DURATION: {text!r} is not like 72h, 3d or 30m")
+    value, unit = float(match.group(1)), match.group(2)
+    unit_name = {"d": "days", "h": "hours", "m": "minutes"}[unit]
+    return timedelta(**{unit_name: value})
+
+
+@exercise_app.command("advance")
+def exercise_advance(
+    duration: Annotated[str, typer.Argument(help="How far to move it on: 72h, 3d, 30m.")],
+) -> None:
+    """Move the exercise clock on, for every replica (it is kept in the database)."""
+    from openskies.adapters.exercise import advance_exercise
+
+    with open_services(read_settings(), route_checker=None) as svc:
+        advance_exercise(svc.sessions, _duration(duration))
+    with open_services(read_settings(), route_checker=None) as svc:
+        console.print(f"exercise time is now {iso(svc.clock.now())}")
+
+
+@exercise_app.command("status")
+def exercise_status() -> None:
+    """The time the service tells, and whether it is exercise time."""
+    with open_services(read_settings(), route_checker=None) as svc:
+        mode = "exercise" if getattr(svc.clock, "is_exercise", False) else "real"
+        console.print(f"{mode} time: {iso(svc.clock.now())}")
+
+
+@exercise_app.command("stop")
+def exercise_stop() -> None:
+    """End the exercise: the service tells real time again (restart it)."""
+    from openskies.adapters.exercise import stop_exercise
+
+    with open_services(read_settings(), route_checker=None) as svc:
+        stop_exercise(svc.sessions)
+    console.print("exercise stopped: real time")
 
 
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    clock: Annotated[
+        str | None,
+        typer.Option(
+            help="Start an exercise clock at this instant (ISO 8601 with offset); it moves at "
+            "real speed and is kept in the database for every replica."
+        ),
+    ] = None,
 ) -> None:
     """Run the API and the web app (SQLite by default; OPENSKIES_DATABASE_URL for PostgreSQL)."""
-    _serve(read_settings(), host, port)
+    from dataclasses import replace
+
+    settings = read_settings()
+    if clock is not None:
+        settings = replace(settings, clock_start=parse_datetime(clock, "--clock"))
+        console.print(f"[yellow]EXERCISE clock[/] starting at {clock}")
+    _serve(settings, host, port)
 
 
 def _serve(settings: Settings, host: str, port: int) -> None:
