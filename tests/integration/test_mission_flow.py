@@ -111,8 +111,15 @@ def test_full_flight_between_two_delegations_with_a_third_watching(world: World)
         json={"report": {"weather": "CAVOK", "observation_periods": 3}},
     )
     assert done.status_code == 200, done.text
+    assert done.json()["state"] == "report_signed"
+    # Art. VI §I ¶21: signed by both Parties; until the observed Party signs, no one else sees it.
+    assert "report" not in world.call("FRA", "GET", f"/api/flights/{fid}").json()
+    assert world.call("DEU", "POST", f"/api/flights/{fid}/sign-report").status_code == 403
+    done = world.call("POL", "POST", f"/api/flights/{fid}/sign-report")
+    assert done.status_code == 200, done.text
     final = done.json()
     assert final["state"] == "reported" and final["counted"] and final["breaches"] == []
+    assert final["report"]["signed_by"] == ["DEU", "POL"]
 
     # Art. VI §I ¶21: the report goes to all States Parties.
     assert world.call("FRA", "GET", f"/api/flights/{fid}").json()["report"]["weather"] == "CAVOK"

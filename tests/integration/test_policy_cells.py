@@ -65,6 +65,7 @@ class Flight:
             "in_flight",
             "completed",
             "departed",
+            "signed",
             "reported",
         ]
         for reached in order[: order.index(stage) + 1]:
@@ -101,9 +102,12 @@ class Flight:
         self.clock.advance(hours=5)
         self.step("UKR", "depart")
 
-    def _reported(self) -> None:
+    def _signed(self) -> None:
         self.clock.advance(days=1)
         self.step("DEU", "report", report={"weather": "fair"})
+
+    def _reported(self) -> None:
+        self.step("UKR", "sign_report")
 
 
 def _try(flight: Flight, state: str, action: Action) -> Callable[[], Any]:
@@ -153,6 +157,7 @@ def _try(flight: Flight, state: str, action: Action) -> Callable[[], Any]:
             "departed",
             lambda: svc.step(who, fid, "report", {"report": {"weather": "fair"}}),
         ),
+        Action.SIGN_REPORT: ("signed", lambda: svc.step(who, fid, "sign_report")),
         Action.READ_REPORT: ("reported", lambda: _has(svc.get_flight(who, fid), "report")),
         Action.READ_TIMELINE: ("notified", lambda: _has(svc.get_flight(who, fid), "state")),
         Action.AGREE_OTHERWISE: (

@@ -40,7 +40,10 @@ __all__ = [
     "FlightRow",
     "HoldingRow",
     "LedgerLeafRow",
+    "MessageReadRow",
     "MessageRow",
+    "PlanRow",
+    "PlanVersionRow",
     "QuotaLockRow",
     "TokenRow",
     "UTCDateTime",
@@ -294,3 +297,41 @@ class FingerprintRow(Base):
     commitment: Mapped[str] = mapped_column(String(64))
     ledger_index: Mapped[int | None] = mapped_column(Integer, default=None)
     created_at: Mapped[datetime]
+
+
+class PlanRow(Base):
+    """A named plan of one delegation, or the plan of one flight (its versions below)."""
+
+    __tablename__ = "plans"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(3), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    observed: Mapped[str] = mapped_column(String(16))
+    flight_id: Mapped[str | None] = mapped_column(
+        ForeignKey("flights.id"), unique=True, default=None
+    )
+    created_at: Mapped[datetime]
+
+
+class PlanVersionRow(Base):
+    """One saved version of a plan, append-only: who saved it, when, and what."""
+
+    __tablename__ = "plan_versions"
+    __table_args__ = (UniqueConstraint("plan_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    author: Mapped[str] = mapped_column(String(3))
+    created_at: Mapped[datetime]
+    route: Mapped[dict[str, Any]] = mapped_column(JSON)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class MessageReadRow(Base):
+    """How far a State has read the messages of one flight (for the unread badge)."""
+
+    __tablename__ = "message_reads"
+    state: Mapped[str] = mapped_column(String(3), primary_key=True)
+    flight_id: Mapped[str] = mapped_column(ForeignKey("flights.id"), primary_key=True)
+    last_message_id: Mapped[int] = mapped_column(Integer)

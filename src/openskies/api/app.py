@@ -22,6 +22,7 @@ from openskies.api.custody_routes import router as custody_router
 from openskies.api.deps import Unauthorised, authenticated, service
 from openskies.api.plan_routes import geo_router
 from openskies.api.plan_routes import router as plan_router
+from openskies.api.plan_version_routes import router as plan_version_router
 from openskies.api.schemas import (
     AgreementIn,
     ChangesIn,
@@ -34,6 +35,7 @@ from openskies.api.schemas import (
 from openskies.api.treaty_routes import router as treaty_router
 from openskies.errors import InputError, OpenSkiesError
 from openskies.missions.errors import NotFound, Refusal
+from openskies.missions.notification import check_notification
 from openskies.services.container import Services
 from openskies.services.delegations import Delegation
 from openskies.services.missions import MissionService
@@ -75,6 +77,7 @@ def create_app(
     _install_routes(app)
     app.include_router(treaty_router)
     app.include_router(plan_router)
+    app.include_router(plan_version_router)
     app.include_router(geo_router)
     app.include_router(custody_router)
     if (static_dir() / "index.html").is_file():  # the web app, when it has been built
@@ -182,7 +185,11 @@ def _install_routes(app: FastAPI) -> None:
 
     @app.post("/api/flights", status_code=201)
     def notify(body: NotificationIn, who: Me, svc: Svc) -> dict[str, Any]:
-        return svc.notify(who, body.model_dump())
+        notice = body.model_dump()
+        findings = check_notification(notice, svc.clock.now().date())  # every ¶5 item
+        if findings:
+            raise Refusal(findings, field=findings[0].rule)
+        return svc.notify(who, notice)
 
     @app.get("/api/flights")
     def flights(who: Me, svc: Svc) -> list[dict[str, Any]]:
@@ -206,6 +213,7 @@ def _install_routes(app: FastAPI) -> None:
         "start_flight",
         "complete_flight",
         "depart",
+        "sign_report",
     ):
         plain_step(step)
 

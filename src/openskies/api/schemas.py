@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -77,13 +78,28 @@ class MissionPlanIn(_Strict):
     route: dict[str, Any]
     planned_start: AwareDatetime = Field(ge=EARLIEST, lt=LATEST)
     open_skies_airfield: str | None = None
+    observed: str | None = Field(
+        default=None, max_length=16, description="the State the plan was made for"
+    )
+    date: dt.date | None = Field(default=None, description="the day the plan was checked for")
+    plan_id: str | None = Field(default=None, max_length=36, description="saved plan used")
+    plan_version: int | None = Field(default=None, ge=1)
+
+
+Ground = Literal["weather", "airfield_status", "plan_not_conforming", "hazardous_airspace"]
 
 
 class ChangesIn(_Strict):
-    """Proposed changes to a mission plan, on the grounds of Art. VIII §I ¶4 only."""
+    """Proposed changes to a mission plan, on the grounds of Art. VIII §I ¶4 only.
 
-    grounds: Literal["weather", "airfield_status", "plan_not_conforming", "hazardous_airspace"]
+    With ``route``, the change is a route: the server diffs it against the mission plan
+    and needs one ground per change (``change_grounds``) or one for all (``grounds``).
+    """
+
+    grounds: Ground
     changes: dict[str, Any] = Field(default_factory=dict)
+    route: dict[str, Any] | None = None
+    change_grounds: list[Ground] = Field(default_factory=list, max_length=500)
 
 
 class DeclineIn(_Strict):

@@ -46,6 +46,7 @@ class FlightState(StrEnum):
     IN_FLIGHT = "in_flight"  # observation flight under way
     COMPLETED = "completed"  # observation flight completed (§I ¶9)
     DEPARTED = "departed"  # observing Party left from the point of exit (§I ¶20)
+    REPORT_SIGNED = "report_signed"  # mission report signed by the observing Party (§I ¶21)
     REPORTED = "reported"  # mission report signed and sent to all (§I ¶21)
     PROHIBITED = "prohibited"  # prohibited by the observed Party: not counted (Art. VIII §I ¶3)
     DECLINED = "declined"  # declined by the observing Party: not counted (Art. VIII §I ¶5)
@@ -74,7 +75,8 @@ TRANSITIONS: dict[str, tuple[frozenset[FlightState], FlightState | None]] = {
     "start_flight": (frozenset({S.AGREED}), S.IN_FLIGHT),
     "complete_flight": (frozenset({S.IN_FLIGHT}), S.COMPLETED),
     "depart": (frozenset({S.COMPLETED}), S.DEPARTED),
-    "report": (frozenset({S.DEPARTED}), S.REPORTED),
+    "report": (frozenset({S.DEPARTED}), S.REPORT_SIGNED),
+    "sign_report": (frozenset({S.REPORT_SIGNED}), S.REPORTED),
     # the rest of the flight (Ann. F; Art. VIII): None = the state does not change
     "start_inspection": (BEFORE_FLIGHT, None),
     "end_inspection": (BEFORE_FLIGHT, None),
@@ -94,6 +96,12 @@ COUNTED_STATES = frozenset(S) - {S.PROHIBITED, S.DECLINED, S.CANCELLED, S.CURTAI
 CHANGE_GROUNDS = frozenset(
     {"weather", "airfield_status", "plan_not_conforming", "hazardous_airspace"}
 )
+
+# Grounds on which the observed Party may prohibit a flight: ground -> (label, citation).
+PROHIBITION_GROUNDS = {
+    "late_arrival": ("Late arrival at the point of entry", "Art. VIII §I ¶2"),
+    "treaty_breach": ("Not in compliance with the treaty", "Art. VIII §I ¶1"),
+}
 
 
 @dataclass(frozen=True)
@@ -342,8 +350,12 @@ class ObservationFlight:
         return self._step("depart", at, actor, data, time_key="departed_at")
 
     def report(self, at: datetime, actor: str, data: TreatyData, report: dict[str, Any]) -> Event:
-        """The mission report, signed by both, goes to all (within 7 days: Art. VI §I ¶21)."""
-        return self._step("report", at, actor, data, {"report": report}, time_key="report_sent_at")
+        """The observing Party compiles and signs the mission report (Art. VI §I ¶21)."""
+        return self._step("report", at, actor, data, {"report": report})
+
+    def sign_report(self, at: datetime, actor: str, data: TreatyData) -> Event:
+        """The observed Party signs too; the report goes to all (within 7 days: Art. VI §I ¶21)."""
+        return self._step("sign_report", at, actor, data, time_key="report_sent_at")
 
     # --- the rest of the flight: Ann. F, Art. VIII ---------------------------------------
 

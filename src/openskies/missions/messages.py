@@ -35,6 +35,10 @@ MESSAGE_KINDS: dict[str, tuple[str, str]] = {
     "mission_plan_agreement": ("AGREEMENT ON MISSION PLAN", "ARTICLE VI, SECTION II, PARAGRAPH 6"),
     "declination": ("DECLINATION OF AN OBSERVATION FLIGHT", "ARTICLE VIII, SECTION I, PARAGRAPH 5"),
     "mission_report": ("MISSION REPORT", "ARTICLE VI, SECTION I, PARAGRAPH 21"),
+    "mission_report_signed": (
+        "MISSION REPORT SIGNED BY THE OBSERVING PARTY, FOR SIGNATURE",
+        "ARTICLE VI, SECTION I, PARAGRAPH 21",
+    ),
     "copy_request": (
         "REQUEST FOR COPIES OF DATA FROM AN OBSERVATION FLIGHT",
         "ARTICLE IX, SECTION IV, PARAGRAPH 1",
@@ -60,7 +64,8 @@ def _fields(body: Any, prefix: str = "") -> list[tuple[str, str]]:
                 value, f"{prefix}{index}: " if isinstance(value, dict) else f"{prefix}{index}"
             )
         return out
-    return [(prefix.rstrip(" /:"), "" if body is None else str(body))]
+    empty = body is None or (isinstance(body, str) and not body.strip())
+    return [(prefix.rstrip(" /:"), "NONE STATED" if empty else str(body))]
 
 
 def render_message(

@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from openskies.treaty import Citation
 
-__all__ = ["POLICY", "Action", "Role", "allowed", "citation_for"]
+__all__ = ["AGREEABLE_RULES", "POLICY", "Action", "Role", "allowed", "citation_for"]
 
 
 class Role(StrEnum):
@@ -42,6 +42,7 @@ class Action(StrEnum):
     FLY = "fly"  # start and complete the observation flight
     RECORD_DEPARTURE = "record_departure"
     SUBMIT_REPORT = "submit_report"
+    SIGN_REPORT = "sign_report"
     READ_REPORT = "read_report"
     READ_TIMELINE = "read_timeline"
     AGREE_OTHERWISE = "agree_otherwise"
@@ -64,9 +65,27 @@ POLICY: Mapping[Action, tuple[frozenset[Role], str]] = {
     Action.FLY: (frozenset({OBS}), "Art. VI §I ¶14"),
     Action.RECORD_DEPARTURE: (frozenset({OBD}), "Art. VI §I ¶19–20"),
     Action.SUBMIT_REPORT: (frozenset({OBS}), "Art. VI §I ¶21"),
+    Action.SIGN_REPORT: (frozenset({OBD}), "Art. VI §I ¶21"),
     Action.READ_REPORT: (frozenset({OBS, OBD, TRA, OTH}), "Art. VI §I ¶21"),
     Action.READ_TIMELINE: (frozenset({OBS, OBD}), "Art. VI"),
     Action.AGREE_OTHERWISE: (frozenset({OBS, OBD}), "Art. VI §I ¶9; Art. VI §II ¶4(E)"),
+}
+
+# Rules the Parties may set aside by agreement ("unless otherwise agreed"):
+# rule -> (citation, what it says).
+AGREEABLE_RULES: Mapping[str, tuple[str, str]] = {
+    "flight_starts_not_before": (
+        "Art. VI §II ¶4(E)",
+        "the flight starts no earlier than 24 hours after the mission plan",
+    ),
+    "period_ends": ("Art. VI §I ¶9", "the 96-hour period from arrival to completion"),
+    "arrive_by": ("Art. VIII §I ¶2", "arrival within 24 hours after the ETA"),
+    "depart_by": ("Art. VI §I ¶20", "departure within 24 hours after completion"),
+    "inspection_ends_before_flight": (
+        "Art. VI §I ¶11",
+        "the pre-flight inspection ends 4 hours before the flight",
+    ),
+    "no_crossing": ("Art. VI §II ¶4(G)", "no flight path crosses itself"),
 }
 
 

@@ -23,17 +23,20 @@ from openskies.adapters.orm import AgreementRow, FlightEventRow, FlightRow, Mess
 from openskies.missions.admission import FlightsCounted, Notification, OpenFlight, admit
 from openskies.missions.errors import Forbidden, NotFound, Refusal, WrongState
 from openskies.missions.lifecycle import COUNTED_STATES, FlightState, ObservationFlight
-from openskies.missions.policy import Action, Role, allowed, citation_for
+from openskies.missions.policy import AGREEABLE_RULES, Action, Role, allowed, citation_for
+from openskies.missions.steps import STEP_ACTIONS, agreeable_rules, next_steps
 from openskies.services.audit import append_audit
 from openskies.services.clock import Clock
 from openskies.services.delegations import Delegation
 from openskies.services.messages import post_message
+from openskies.services.plans import check_plan_step, record_plan_step
 from openskies.treaty import (
     DemonstrationBy,
     Finding,
     TreatyData,
     flight_deadlines,
     is_party,
+    met_by,
     party_members,
     resolve_holder,
 )
@@ -42,31 +45,6 @@ __all__ = ["MissionService", "RouteChecker"]
 
 RouteChecker = Callable[[dict[str, Any], str, str, date], list[Finding]]
 """Checks a mission plan's route: (GeoJSON, observed, airfield, day) -> violations."""
-
-# Rules the Parties may set aside by agreement ("unless otherwise agreed").
-AGREEABLE_RULES = {
-    "flight_starts_not_before": "Art. VI §II ¶4(E)",
-    "period_ends": "Art. VI §I ¶9",
-    "arrive_by": "Art. VIII §I ¶2",
-    "depart_by": "Art. VI §I ¶20",
-    "inspection_ends_before_flight": "Art. VI §I ¶11",
-    "no_crossing": "Art. VI §II ¶4(G)",
-}
-
-STEP_ACTIONS = {
-    "acknowledge": Action.ACKNOWLEDGE,
-    "arrive": Action.RECORD_ARRIVAL,
-    "prohibit": Action.PROHIBIT,
-    "submit_mission_plan": Action.SUBMIT_MISSION_PLAN,
-    "accept_mission_plan": Action.ANSWER_MISSION_PLAN,
-    "propose_changes": Action.ANSWER_MISSION_PLAN,
-    "accept_changes": Action.ACCEPT_CHANGES,
-    "decline": Action.DECLINE,
-    "start_flight": Action.FLY,
-    "complete_flight": Action.FLY,
-    "depart": Action.RECORD_DEPARTURE,
-    "report": Action.SUBMIT_REPORT,
-}
 
 # step -> (message kind, to all States Parties?)
 STEP_MESSAGES = {
@@ -77,7 +55,8 @@ STEP_MESSAGES = {
     "propose_changes": ("mission_plan_changes", False),
     "accept_changes": ("mission_plan_agreement", False),
     "decline": ("declination", True),
-    "report": ("mission_report", True),
+    "report": ("mission_report_signed", False),
+    "sign_report": ("mission_report", True),
 }
 
 
@@ -344,7 +323,10 @@ class MissionService:
             "notification": row.notification,
             "role": role.value,
         }
-        if row.report is not None and allowed(Action.READ_REPORT, role):
+        # A report signed by both goes to all (Art. VI §I ¶21); until then, the two Parties.
+        signed = row.state == FlightState.REPORTED.value
+        shown = allowed(Action.READ_REPORT if signed else Action.READ_TIMELINE, role)
+        if row.report is not None and shown:
             view["report"] = row.report
         if allowed(Action.READ_TIMELINE, role):
             flight = _flight(row)
@@ -356,6 +338,8 @@ class MissionService:
                     "agreed_otherwise": row.agreed_otherwise,
                     "breaches": [b.as_json() for b in flight.breaches(self.data, now)],
                     "deadlines": _deadlines(self.data, flight),
+                    "steps": next_steps(row.state, role),
+                    "agreeable": agreeable_rules(role),
                     "events": [
                         {
                             "seq": e.seq,
@@ -405,12 +389,16 @@ class MissionService:
                 row = self._load(session, flight_id, lock=True)
                 role = self.role(actor.state, row, now.date())
                 self._authorise(actor, STEP_ACTIONS[step], role)
+                check_plan_step(self.data, row, step, body, now.date())
                 if step == "report" and row.report is not None:
                     raise WrongState.one(
                         "flight_state", "Art. VI §I ¶21", "the mission report has been sent"
                     )
                 flight = _flight(row)
                 event = self._apply(flight, step, now, actor, body, row)
+                version = record_plan_step(
+                    session, self.data, row, step, actor.state, body, now, self.route_checker
+                )
                 row.state = flight.state.value
                 row.counted = flight.counted
                 row.times = {k: v.isoformat() for k, v in flight.times.items()}
@@ -436,14 +424,22 @@ class MissionService:
                 if step in STEP_MESSAGES:
                     kind, to_all = STEP_MESSAGES[step]
                     other = row.observed_holder if role is Role.OBSERVING else row.observing_holder
+                    # The observing Party provides the signed report to all (Art. VI §I ¶21).
+                    sender = row.observing if step == "sign_report" else actor.state
+                    if step == "sign_report":
+                        other = row.observed_holder
                     self._message(
                         session,
                         row,
                         kind,
-                        actor.state,
+                        sender,
                         party_members(self.data, other, now.date()),
                         to_all,
-                        _plain(event.payload),
+                        _plain(
+                            row.report
+                            if step == "sign_report"
+                            else {**event.payload, **({"plan": version} if version else {})}
+                        ),
                         now,
                     )
                 append_audit(
@@ -492,9 +488,11 @@ class MissionService:
             return flight.prohibit(now, who, data, body["grounds"], body.get("facts", ""))
         if step == "report":
             event = flight.report(now, who, data, body.get("report", {}))
-            row.report = _plain(
-                {**body.get("report", {}), "signed_by": [row.observing, row.observed]}
-            )
+            row.report = _plain({**body.get("report", {}), "signed_by": [row.observing]})
+            return event
+        if step == "sign_report":
+            event = flight.sign_report(now, who, data)
+            row.report = {**(row.report or {}), "signed_by": [row.observing, row.observed]}
             return event
         return getattr(flight, step)(now, who, data)
 
@@ -553,7 +551,7 @@ class MissionService:
             if agreement.proposed_by == actor.state or same_side:
                 raise Refusal.one(
                     "agreed_by_both",
-                    AGREEABLE_RULES[agreement.rule],
+                    AGREEABLE_RULES[agreement.rule][0],
                     "an agreement needs the other Party's acceptance",
                 )
             agreement.accepted_by, agreement.accepted_at = actor.state, now
@@ -630,7 +628,12 @@ class MissionService:
             ]
 
 
-FINISHED_STATES = (FlightState.COMPLETED, FlightState.DEPARTED, FlightState.REPORTED)
+FINISHED_STATES = (
+    FlightState.COMPLETED,
+    FlightState.DEPARTED,
+    FlightState.REPORT_SIGNED,
+    FlightState.REPORTED,
+)
 """States after the observation flight: it no longer occupies the observed Party (Art. VI §I ¶3)."""
 
 
@@ -640,12 +643,21 @@ def _utc(at: datetime) -> datetime:
 
 
 def _deadlines(data: TreatyData, flight: ObservationFlight) -> list[dict[str, Any]]:
-    return [
-        d.as_json()
-        for d in flight_deadlines(
-            data, flight.eta, flight.timeline(), flight.demonstration_by
-        ).deadlines
-    ]
+    """Each deadline, and when the event that meets it happened (``met_at``, or None)."""
+    timeline = flight.timeline()
+    met = met_by(timeline)
+    out = []
+    for d in flight_deadlines(data, flight.eta, timeline, flight.demonstration_by).deadlines:
+        at = met.get(d.rule)
+        out.append(
+            {
+                **d.as_json(),
+                "met_at": at.isoformat() if at else None,
+                "waived": d.rule in flight.agreed_otherwise,
+                "late": at is not None and (at > d.at if d.kind == "by" else at < d.at),
+            }
+        )
+    return out
 
 
 def _plain(value: Any) -> Any:

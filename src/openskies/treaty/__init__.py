@@ -26,6 +26,7 @@ from openskies.treaty.deadlines import (
     Timeline,
     check_timeline,
     flight_deadlines,
+    met_by,
     require_utc,
 )
 from openskies.treaty.distances import (
@@ -173,6 +174,7 @@ __all__ = [
     "is_party",
     "load_treaty_data",
     "max_flights",
+    "met_by",
     "observed_cap",
     "on_board",
     "parties_on",

@@ -26,6 +26,7 @@ __all__ = [
     "Timeline",
     "check_timeline",
     "flight_deadlines",
+    "met_by",
     "require_utc",
 ]
 
@@ -207,6 +208,25 @@ def flight_deadlines(
     return FlightDeadlines(eta, tuple(out))
 
 
+def met_by(t: Timeline) -> dict[str, datetime | None]:
+    """Deadline rule -> the event of ``t`` that meets it (None: not happened yet)."""
+    return {
+        "notify_by": t.notified_at,
+        "acknowledge_by": t.acknowledged_at,
+        "arrive_by": t.arrived_at,
+        "period_ends": t.flight_completed_at,
+        "inspection_ends_by": t.inspection_ended_at,
+        "demonstration_ends_by": t.demonstration_ended_at,
+        "mission_plan_answer_by": t.mission_plan_answered_at,
+        "flight_starts_not_before": t.flight_started_at,
+        "depart_by": t.departed_at,
+        "report_by": t.report_sent_at,
+        "film_developed_by": t.film_developed_at,
+        "prohibition_explained_by": t.prohibition_explained_at,
+        "decline_explained_by": t.decline_explained_at,
+    }
+
+
 def check_timeline(
     data: TreatyData,
     eta: datetime,
@@ -225,21 +245,7 @@ def check_timeline(
     deadlines = flight_deadlines(data, eta, timeline, demonstration_by, film_facility)
     waived = set(agreed_otherwise)
     t = timeline
-    events = {
-        "notify_by": t.notified_at,
-        "acknowledge_by": t.acknowledged_at,
-        "arrive_by": t.arrived_at,
-        "period_ends": t.flight_completed_at,
-        "inspection_ends_by": t.inspection_ended_at,
-        "demonstration_ends_by": t.demonstration_ended_at,
-        "mission_plan_answer_by": t.mission_plan_answered_at,
-        "flight_starts_not_before": t.flight_started_at,
-        "depart_by": t.departed_at,
-        "report_by": t.report_sent_at,
-        "film_developed_by": t.film_developed_at,
-        "prohibition_explained_by": t.prohibition_explained_at,
-        "decline_explained_by": t.decline_explained_at,
-    }
+    events = met_by(t)
     findings: list[Finding] = []
     for d in deadlines.deadlines:
         if d.rule in waived or d.rule not in events:
