@@ -1,7 +1,7 @@
 """Browser tests of the web app: the real server, Debian's Chromium, Playwright for Python.
 
 The server is started once per session as ``python -m openskies serve`` on a free port, with
-``OPENSKIES_DATA_DIR`` in a temporary directory seeded with two delegations (DEU, POL).
+``OPENSKIES_DATA_DIR`` in a temporary directory seeded with three delegations (DEU, POL, FRA).
 Chromium is Debian's (/usr/bin/chromium): Playwright's own browser download is not used.
 Screenshots go to tests/browser/screenshots/ (not committed).
 """
@@ -78,7 +78,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     # a recorded decision set (TEST FIXTURE) so that Germany holds an active quota over Poland
     env["OPENSKIES_DECISIONS_DIR"] = str(Path(__file__).parent.parent / "fixtures" / "decisions")
     tokens = {}
-    for state in ("DEU", "POL"):
+    for state in ("DEU", "POL", "FRA"):
         done = subprocess.run(
             [sys.executable, "-m", "openskies", "delegation", "create", state],
             env=env,

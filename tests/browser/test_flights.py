@@ -81,6 +81,8 @@ def test_art_vi_1_5_notify_a_flight_then_the_observed_party_acknowledges(
     card.locator("button[data-step='arrive']").click()
     pol.wait_for_selector("[data-testid=flight-state]:text-is('arrived')")
     deu.click("nav a[data-view=planner]")
+    # The route is checked for the day the flight starts (24 h after the ETA, by default).
+    deu.fill("input[name=date]", (eta + timedelta(hours=24)).date().isoformat())
     plan_over_poland(deu)
     assert deu.get_by_test_id("route-valid").inner_text() == "valid"
     deu.click("nav a[data-view=flights]")

@@ -72,3 +72,28 @@ export async function api(path, { method = "GET", body, query, signal, text = fa
   if (text || !type.includes("json")) return response.text();
   return response.json();
 }
+
+/**
+ * GET with an ETag: {status: 304} when `etag` still matches, else {status, etag, body}.
+ * For polling (the live view): unchanged answers cost no parsing and no re-rendering.
+ */
+export async function apiLive(path, etag) {
+  const headers = { Accept: "application/json, application/problem+json" };
+  const token = session.token;
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (etag) headers["If-None-Match"] = etag;
+  const response = await fetch(url(path), { headers, cache: "no-store" });
+  if (response.status === 304) return { status: 304 };
+  if (!response.ok) {
+    let problem = { title: `HTTP ${response.status} ${response.statusText}` };
+    try {
+      problem = await response.json();
+    } catch {
+      /* keep the status line */
+    }
+    const error = new ApiError(response.status, problem);
+    if (response.status === 401) window.dispatchEvent(new CustomEvent("openskies:unauthorised", { detail: error }));
+    throw error;
+  }
+  return { status: response.status, etag: response.headers.get("ETag"), body: await response.json() };
+}

@@ -1,8 +1,11 @@
-// Flights view: the delegation's observation flights (GET /api/flights) as timelines of
-// their treaty deadlines, with the steps its role allows, and the notification form
-// (POST /api/flights). Refusals are problem+json and are shown with their citations.
+// Flights view: the delegation's observation flights, kept current by polling GET /api/live
+// (ETag / If-None-Match: 304 when nothing changed). Everything a card offers comes from the
+// server: the steps of the delegation's role and their citations and grounds (`steps`), the
+// rules that may be agreed otherwise (`agreeable`), the deadlines and whether they were met.
+// This file holds no rule table. Refusals are problem+json, shown with their citations.
 
-import { api } from "./api.js";
+import { api, apiLive } from "./api.js";
+import { L, LAND, createMap, loadTerritories, territoriesLayer } from "./map.js";
 import { partiesOn, shared } from "./state.js";
 import {
   field,
@@ -19,46 +22,7 @@ import {
   violationItem,
 } from "./ui.js";
 
-// The steps each role may take (docs/policy.md), the states each step starts from
-// (a hint only: the service decides and cites its refusal), and the form it needs.
-const STEPS = {
-  observing: [
-    { step: "mission-plan", label: "Submit mission plan", from: ["arrived", "changes_proposed"], cite: "Art. VI §II ¶1", form: missionPlanForm },
-    { step: "accept-changes", label: "Accept changes", from: ["changes_proposed"], cite: "Art. VI §II ¶6" },
-    { step: "decline", label: "Decline", from: ["mission_plan_submitted", "changes_proposed"], cite: "Art. VIII §I ¶5", form: declineForm },
-    { step: "start-flight", label: "Start flight", from: ["agreed"], cite: "Art. VI §I ¶14" },
-    { step: "complete-flight", label: "Complete flight", from: ["in_flight"], cite: "Art. VI §I ¶14" },
-    { step: "report", label: "Send mission report", from: ["departed"], cite: "Art. VI §I ¶21", form: reportForm },
-  ],
-  observed: [
-    { step: "acknowledge", label: "Acknowledge", from: ["notified"], cite: "Art. VI §I ¶6" },
-    { step: "arrive", label: "Record arrival", from: ["notified", "acknowledged"], cite: "Art. VI §I ¶10" },
-    { step: "accept-mission-plan", label: "Accept mission plan", from: ["mission_plan_submitted"], cite: "Art. VI §II ¶6" },
-    { step: "propose-changes", label: "Propose changes", from: ["mission_plan_submitted"], cite: "Art. VI §II ¶6; Art. VIII §I ¶4", form: changesForm },
-    { step: "depart", label: "Record departure", from: ["completed"], cite: "Art. VI §I ¶19–20" },
-    {
-      step: "prohibit",
-      label: "Prohibit",
-      from: ["notified", "acknowledged", "arrived", "mission_plan_submitted", "changes_proposed", "agreed"],
-      cite: "Art. VIII §I ¶1–3",
-      form: prohibitForm,
-      danger: true,
-    },
-  ],
-};
-
-const CHANGE_GROUNDS = [
-  ["weather", "Weather"],
-  ["airfield_status", "Status of an airfield"],
-  ["plan_not_conforming", "The plan does not conform to the treaty"],
-  ["hazardous_airspace", "Hazardous airspace"],
-];
-
-const PROHIBIT_GROUNDS = [
-  ["late_arrival", "Late arrival at the point of entry (Art. VIII §I ¶1)"],
-  ["treaty_breach", "Breach of the treaty's provisions (Art. VIII §I ¶2)"],
-];
-
+const POLL_MS = 2000;
 const FUNCTIONS = ["mission commander", "pilot", "sensor operator", "flight monitor", "interpreter", "crew"];
 
 export function start(section) {
@@ -67,37 +31,72 @@ export function start(section) {
   const notifyPanel = $("notify-panel");
   const notifyOpen = $("notify-open");
   let flights = [];
+  let unread = {};
+  let etag = null;
+  let timer = null;
+  let polling = false;
+  const cards = new Map(); // flight id -> {key, node, formBox, errorBox}
 
-  async function load() {
-    status($("flights-status"), "busy", "Loading flights…");
-    fill($("flights-error"));
+  /** Poll the live view; `force` asks again without the ETag. */
+  async function load({ force = false } = {}) {
+    if (polling) return;
+    polling = true;
+    const started = performance.now();
     try {
-      flights = await api("/api/flights");
-      status(
-        $("flights-status"),
-        "ok",
-        flights.length ? `${flights.length} flight${flights.length === 1 ? "" : "s"}.` : "",
-      );
-      render();
+      const answer = await apiLive("/api/live", force ? null : etag);
+      if (answer.status !== 304) {
+        etag = answer.etag;
+        flights = answer.body.flights;
+        unread = answer.body.unread || {};
+        render();
+        section.dataset.updatedAt = new Date().toISOString();
+        section.dataset.loadMs = String(Math.round(performance.now() - started));
+      }
+      fill($("flights-error"));
+      const line = $("flights-status");
+      // The last step's "done" stays until the list changes; then the count.
+      if (answer.status !== 304 || line.dataset.kind !== "ok") {
+        status(line, "ok", flights.length ? `${flights.length} flight${flights.length === 1 ? "" : "s"} · live` : "");
+      }
     } catch (error) {
       status($("flights-status"), "error", "");
       fill($("flights-error"), problemBox(error));
+    } finally {
+      polling = false;
     }
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      if (!section.hidden && !document.hidden) await load();
+      schedule();
+    }, POLL_MS);
   }
 
   function render() {
     if (!flights.length) {
+      cards.clear();
       fill(list, h("p", { class: "empty" }, "No observation flight that your delegation may see."));
       return;
     }
-    fill(list, flights.map((f) => flightCard(f)));
+    const nodes = flights.map((f) => {
+      const key = JSON.stringify([f, unread[f.id] || 0]);
+      const old = cards.get(f.id);
+      if (old && old.key === key) return old.node;
+      const card = flightCard(f, old);
+      cards.set(f.id, { key, ...card });
+      return card.node;
+    });
+    fill(list, nodes);
   }
 
-  function flightCard(f) {
+  function flightCard(f, old) {
     const titleId = uid("flight");
-    const card = h(
+    const count = unread[f.id] || 0;
+    const node = h(
       "article",
-      { class: "card flight", "data-flight-id": f.id, "aria-labelledby": titleId },
+      { class: "card flight", "data-flight-id": f.id, "data-state": f.state || "", "aria-labelledby": titleId },
       h(
         "header",
         { class: "flight-head" },
@@ -110,74 +109,176 @@ export function start(section) {
         h(
           "div",
           { class: "badges" },
-          h("span", { class: "badge role" }, `your role: ${f.role}`),
+          h("span", { class: "badge role" }, `your role: ${f.role.replaceAll("_", " ")}`),
           f.state ? h("span", { class: `badge state state-${f.state}`, "data-testid": "flight-state" }, f.state.replaceAll("_", " ")) : null,
+          h(
+            "button",
+            {
+              type: "button",
+              class: "quiet messages-button",
+              "data-testid": "unread",
+              "data-unread": String(count),
+              "aria-label": `Messages of this flight, ${count} unread`,
+              onclick: () => toggleMessages(f, node),
+            },
+            "Messages",
+            count ? h("span", { class: "badge unread" }, String(count)) : null,
+          ),
         ),
       ),
       h("p", { class: "muted small" }, "Flight ", h("code", {}, f.id)),
+      h("div", { class: "flight-messages", hidden: true }),
     );
-    if (f.notification) card.append(notificationSummary(f.notification));
-    if (f.deadlines) card.append(timeline(f));
+    if (f.notification) node.append(notificationSummary(f.notification));
+    if (f.mission_plan) node.append(planPanel(f));
+    if (f.deadlines) node.append(timeline(f));
     if (f.breaches?.length) {
-      card.append(
-        h("h3", {}, "Breaches"),
-        h("ul", { class: "violations" }, f.breaches.map((b) => violationItem(b))),
-      );
+      node.append(h("h3", {}, "Breaches"), h("ul", { class: "violations" }, f.breaches.map((b) => violationItem(b))));
     }
-    const steps = STEPS[f.role] || [];
-    const error = h("div", { class: "flight-error", "aria-live": "polite" });
-    const formBox = h("div", { class: "action-form" });
+    const errorBox = old?.errorBox || h("div", { class: "flight-error", "aria-live": "polite" });
+    const formBox = old?.formBox || h("div", { class: "action-form" });
+    const steps = f.steps || [];
     if (steps.length) {
-      card.append(
+      node.append(
         h("h3", {}, "Steps"),
         h(
           "div",
           { class: "step-buttons" },
-          steps.map((s) => {
-            const next = f.state && s.from.includes(f.state);
-            return h(
+          steps.map((s) =>
+            h(
               "button",
               {
                 type: "button",
-                // A refusal such as "prohibit" is never offered as the next step.
-                class: s.danger ? "danger" : next ? "primary" : "",
-                "data-step": s.step,
-                title: `${s.label} (${s.cite})`,
+                class: s.danger ? "danger" : s.next ? "primary" : "",
+                "data-step": s.path,
+                "data-next": s.next ? "true" : "false",
+                title: s.next ? `${s.label} (${s.citation})` : `${s.label}: follows ${s.from.join(", ").replaceAll("_", " ")}`,
                 onclick: () => {
-                  fill(error);
-                  if (s.form) fill(formBox, s.form(f, (body) => act(f, s, body, error, formBox), () => fill(formBox)));
-                  else act(f, s, undefined, error, formBox);
+                  fill(errorBox);
+                  const form = FORMS[s.form];
+                  if (form) fill(formBox, form(f, s, (body) => act(f, s, body, errorBox, formBox), () => fill(formBox)));
+                  else act(f, s, undefined, errorBox, formBox);
                 },
               },
               s.label,
-              h("span", { class: "cite" }, s.cite),
-            );
-          }),
+              h("span", { class: "cite" }, s.citation),
+            ),
+          ),
         ),
         formBox,
-        error,
+        errorBox,
       );
     }
-    if (f.report) {
-      card.append(h("h3", {}, "Mission report"), h("pre", { class: "mono" }, JSON.stringify(f.report, null, 2)));
-    }
-    return card;
+    if (f.agreeable?.length) node.append(agreements(f));
+    if (f.report) node.append(reportView(f.report));
+    return { node, formBox, errorBox };
   }
 
   async function act(f, s, body, errorBox, formBox) {
     fill(errorBox);
     try {
-      await api(`/api/flights/${encodeURIComponent(f.id)}/${s.step}`, {
-        method: "POST",
-        body: body === undefined ? undefined : body,
-      });
+      await api(`/api/flights/${encodeURIComponent(f.id)}/${s.path}`, { method: "POST", body });
       fill(formBox);
-      await load();
+      await load({ force: true });
       status($("flights-status"), "ok", `${s.label}: done.`);
     } catch (error) {
       fill(errorBox, problemBox(error));
-      errorBox.querySelector(".problem")?.setAttribute("tabindex", "-1");
     }
+  }
+
+  async function toggleMessages(f, node) {
+    const box = node.querySelector(".flight-messages");
+    box.hidden = !box.hidden;
+    if (box.hidden) return;
+    try {
+      const messages = (await api("/api/messages", { query: { box: "inbox" } })).filter((m) => m.flight_id === f.id);
+      fill(
+        box,
+        messages.length
+          ? messages.map((m) => h("details", { class: "message", "data-kind": m.kind }, h("summary", {}, `${m.kind.replaceAll("_", " ")} from ${m.from} · ${fmtUtc(m.created_at)}`), h("pre", { class: "mono" }, m.text)))
+          : h("p", { class: "muted" }, "No message to your delegation in this flight."),
+      );
+      await api(`/api/flights/${encodeURIComponent(f.id)}/read`, { method: "POST" });
+      unread[f.id] = 0;
+      const badge = node.querySelector("[data-testid=unread]");
+      badge.dataset.unread = "0";
+      badge.querySelector(".unread")?.remove();
+    } catch (error) {
+      fill(box, problemBox(error));
+    }
+  }
+
+  // --- agreements ("unless otherwise agreed") -----------------------------------------
+  function agreements(f) {
+    const box = h("div", { class: "agreements" });
+    const error = h("div", { "aria-live": "polite" });
+    const mine = shared.me.state;
+    const rows = (f.agreements || []).map((a) => {
+      const rule = f.agreeable.find((r) => r.rule === a.rule);
+      return h(
+        "li",
+        { "data-rule": a.rule },
+        h("span", { class: "citation" }, rule?.citation || ""),
+        " ",
+        rule?.label || a.rule,
+        a.terms ? ` — ${a.terms}` : "",
+        ` · proposed by ${a.proposed_by}`,
+        a.accepted_by
+          ? h("strong", { class: "ok" }, ` · agreed by ${a.accepted_by}`)
+          : a.proposed_by !== mine
+            ? h(
+                "button",
+                {
+                  type: "button",
+                  class: "primary",
+                  "data-accept-agreement": a.rule,
+                  onclick: async () => {
+                    try {
+                      await api(`/api/flights/${encodeURIComponent(f.id)}/agreements/${a.id}/accept`, { method: "POST" });
+                      await load({ force: true });
+                    } catch (err) {
+                      fill(error, problemBox(err));
+                    }
+                  },
+                },
+                "Accept",
+              )
+            : h("span", { class: "muted" }, " · awaiting the other Party"),
+      );
+    });
+    const rule = h(
+      "select",
+      { name: "rule" },
+      f.agreeable.map((r) => h("option", { value: r.rule }, `${r.label} (${r.citation})`)),
+    );
+    const terms = h("input", { name: "terms", maxlength: "2000" });
+    const form = h(
+      "form",
+      { class: "agree-form" },
+      field("Rule to set aside", rule),
+      field("Terms", terms),
+      h("button", { type: "submit" }, "Propose agreement"),
+    );
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      try {
+        await api(`/api/flights/${encodeURIComponent(f.id)}/agreements`, {
+          method: "POST",
+          body: { rule: rule.value, terms: terms.value.trim() },
+        });
+        await load({ force: true });
+      } catch (err) {
+        fill(error, problemBox(err));
+      }
+    });
+    fill(
+      box,
+      h("h3", {}, "Unless otherwise agreed"),
+      rows.length ? h("ul", { class: "agreement-list" }, rows) : h("p", { class: "muted small" }, "No agreement yet."),
+      h("details", {}, h("summary", {}, "Propose an agreement…"), form),
+      error,
+    );
+    return box;
   }
 
   // --- notification form ----------------------------------------------------------
@@ -227,6 +328,8 @@ export function start(section) {
     const place = h("input", { name: "pre_flight_inspection.place", required: true });
     const inspection = h("input", { type: "datetime-local", name: "pre_flight_inspection.start", required: true });
     inspection.value = utcToLocalInput(new Date(etaDefault.getTime() + 2 * hour));
+    const accommodation = h("input", { name: "accommodation", maxlength: "500" });
+    const transport = h("input", { name: "transport", maxlength: "200" });
     const clearance = h("input", { name: "diplomatic_clearance", required: true, maxlength: "40" });
     const aircraft = h("input", { name: "aircraft", required: true, maxlength: "200" });
     const distance = h("input", { type: "number", name: "approximate_distance_km", required: true, min: "1", max: "20000", step: "1" });
@@ -307,8 +410,10 @@ export function start(section) {
         field("Point of entry (Ann. E App. 1 site id)", pointOfEntry, "¶5(A), e.g. pol-warszawa-okecie"),
         entryList,
         field("ETA at the point of entry (UTC)", eta, "¶5(B)"),
+        field("Accommodation needs", accommodation, "¶5(B), if any"),
         field("Pre-flight inspection: place", place, "¶5(C)"),
-        field("Pre-flight inspection: start (UTC)", inspection, "¶5(C)"),
+        field("Pre-flight inspection: start (UTC)", inspection, "¶5(C): not before the arrival"),
+        field("Mode of transport", transport, "¶5(D), if the observed Party provides the aircraft"),
         field("Diplomatic clearance number", clearance, "¶5(E)"),
         field("Aircraft (type and registration, per Ann. C)", aircraft, "¶5(F)"),
         field("Approximate distance of the flight (km)", distance, "¶5(G)"),
@@ -323,7 +428,7 @@ export function start(section) {
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       fill(error);
-      for (const el of form.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
+      clearInvalid(form);
       if (!form.reportValidity()) return;
       const personnel = [...people.querySelectorAll("fieldset.person")].map((row) => {
         const value = (name) => row.querySelector(`[name$=".${name}"]`).value.trim();
@@ -341,6 +446,8 @@ export function start(section) {
         observed: observed.value,
         point_of_entry: pointOfEntry.value.trim(),
         eta: localInputToUtc(eta.value),
+        accommodation: accommodation.value.trim(),
+        transport: transport.value.trim(),
         pre_flight_inspection: { place: place.value.trim(), start: localInputToUtc(inspection.value) },
         diplomatic_clearance: clearance.value.trim(),
         aircraft: aircraft.value.trim(),
@@ -351,7 +458,8 @@ export function start(section) {
       try {
         const flight = await api("/api/flights", { method: "POST", body });
         closeNotify();
-        await load();
+        await load({ force: true });
+        section.dataset.notified = flight.id;
         status($("flights-status"), "ok", `Notified: flight ${flight.id} over ${flight.observed}.`);
       } catch (err) {
         fill(error, problemBox(err));
@@ -363,11 +471,12 @@ export function start(section) {
     return form;
   }
 
+  $("flights-refresh").addEventListener("click", () => load({ force: true }));
+
   // Keep "time left" current while the page is open.
   setInterval(() => {
     if (section.hidden) return;
     for (const el of section.querySelectorAll("[data-at]")) el.textContent = fmtLeft(el.dataset.at);
-    for (const el of section.querySelectorAll(".now-line")) el.style.left = `${nowPercent(el)}%`;
   }, 30000);
 
   window.addEventListener("openskies:plan", () => {
@@ -376,7 +485,8 @@ export function start(section) {
 
   return {
     shown() {
-      load();
+      load({ force: true });
+      schedule();
     },
   };
 }
@@ -384,120 +494,202 @@ export function start(section) {
 // --- pieces of a flight card -------------------------------------------------------------
 
 function notificationSummary(n) {
+  const none = "none stated";
   const rows = [
-    ["Point of entry", n.point_of_entry],
-    ["Pre-flight inspection", n.pre_flight_inspection ? `${n.pre_flight_inspection.place}, ${fmtUtc(n.pre_flight_inspection.start)}` : null],
-    ["Aircraft", n.aircraft],
-    ["Diplomatic clearance", n.diplomatic_clearance],
-    ["Approximate distance", n.approximate_distance_km ? fmtKm(n.approximate_distance_km) : null],
-    ["Personnel", Array.isArray(n.personnel) ? n.personnel.map((p) => `${p.name} (${p.function})`).join("; ") : null],
-  ].filter(([, v]) => v);
+    ["Point of entry", n.point_of_entry, "¶5(A)"],
+    ["Open Skies airfield", n.open_skies_airfield || "the point of entry", "¶5(A)"],
+    ["ETA at the point of entry", fmtUtc(n.eta), "¶5(B)"],
+    ["Departure to the Open Skies airfield", n.departure_to_airfield ? fmtUtc(n.departure_to_airfield) : "not applicable", "¶5(B)"],
+    ["Accommodation needs", n.accommodation || none, "¶5(B)"],
+    ["Pre-flight inspection", n.pre_flight_inspection ? `${n.pre_flight_inspection.place}, ${fmtUtc(n.pre_flight_inspection.start)}` : none, "¶5(C)"],
+    ["Mode of transport", n.transport || "not applicable (own observation aircraft)", "¶5(D)"],
+    ["Diplomatic clearance", n.diplomatic_clearance, "¶5(E)"],
+    ["Aircraft", n.aircraft, "¶5(F)"],
+    ["Approximate distance", n.approximate_distance_km ? fmtKm(n.approximate_distance_km) : none, "¶5(G)"],
+    ["Personnel", Array.isArray(n.personnel) ? n.personnel.map((p) => `${p.name} (${p.function})`).join("; ") : none, "¶5(H)"],
+  ];
   return h(
     "details",
-    { class: "notification" },
+    { class: "notification", "data-testid": "notification" },
     h("summary", {}, "Notification (Art. VI §I ¶5)"),
-    h("dl", { class: "facts" }, rows.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
+    h("dl", { class: "facts" }, rows.map(([k, v, c]) => [h("dt", {}, `${k} `, h("span", { class: "cite" }, c)), h("dd", {}, v)])),
   );
 }
 
-function nowPercent(el) {
-  const from = Number(el.dataset.from);
-  const to = Number(el.dataset.to);
-  return Math.max(0, Math.min(100, (100 * (Date.now() - from)) / (to - from)));
-}
-
-/** The deadlines and events of a flight: a bar for the overview, a list for the detail. */
+/** The deadlines and events of a flight; a deadline met shows when, and no countdown. */
 function timeline(f) {
   const deadlines = [...(f.deadlines || [])].sort((a, b) => a.at.localeCompare(b.at));
-  const events = (f.events || []).map((e) => ({ ...e, event: true }));
-  const times = [...deadlines.map((d) => d.at), ...events.map((e) => e.at), f.eta, f.notified_at]
-    .filter(Boolean)
-    .map((t) => new Date(t).getTime());
-  const from = Math.min(...times);
-  const to = Math.max(...times, from + 3600000);
-  const pos = (iso) => (100 * (new Date(iso).getTime() - from)) / (to - from);
-  const now = Date.now();
-
-  const bar = h(
-    "div",
-    { class: "tl-bar", "aria-hidden": "true" },
-    h("div", { class: "tl-track" }),
-    deadlines.map((d) =>
-      h("span", {
-        class: `tl-tick ${d.kind === "not_before" ? "tl-earliest" : "tl-latest"} ${new Date(d.at).getTime() < now ? "tl-past" : ""}`,
-        style: { left: `${pos(d.at)}%` },
-        title: `${d.text} — ${fmtUtc(d.at)}`,
-      }),
+  const events = (f.events || []).map((e) => ({
+    at: e.at,
+    node: h(
+      "li",
+      { class: "tl-item done" },
+      h("span", { class: "tl-when" }, fmtUtc(e.at)),
+      h("span", { class: "tl-what" }, h("strong", {}, `✓ ${e.step.replaceAll("_", " ")}`), e.actor ? ` by ${e.actor}` : ""),
+      e.breaches?.length ? h("ul", { class: "violations" }, e.breaches.map((b) => violationItem(typeof b === "string" ? { rule: b } : b))) : null,
     ),
-    events.map((e) => h("span", { class: "tl-event", style: { left: `${pos(e.at)}%` }, title: `${e.step} — ${fmtUtc(e.at)}` })),
-    f.eta ? h("span", { class: "tl-eta", style: { left: `${pos(f.eta)}%` }, title: `ETA ${fmtUtc(f.eta)}` }) : null,
-    now >= from && now <= to
-      ? h("span", { class: "now-line", style: { left: `${pos(new Date(now).toISOString())}%` }, dataset: { from: String(from), to: String(to) } })
-      : null,
-    h("span", { class: "tl-label tl-start" }, fmtUtc(new Date(from).toISOString())),
-    h("span", { class: "tl-label tl-end" }, fmtUtc(new Date(to).toISOString())),
-  );
-
-  const items = [
-    ...deadlines.map((d) => ({ at: d.at, node: deadlineItem(d) })),
-    ...events.map((e) => ({
-      at: e.at,
-      node: h(
-        "li",
-        { class: "tl-item done" },
-        h("span", { class: "tl-when" }, fmtUtc(e.at)),
-        h("span", { class: "tl-what" }, h("strong", {}, `✓ ${e.step.replaceAll("_", " ")}`), e.actor ? ` by ${e.actor}` : ""),
-        e.breaches?.length ? h("ul", { class: "violations" }, e.breaches.map((b) => violationItem(typeof b === "string" ? { rule: b } : b))) : null,
-      ),
-    })),
-  ].sort((a, b) => a.at.localeCompare(b.at));
+  }));
+  const now = Date.now();
+  const items = [...deadlines.map((d) => ({ at: d.at, node: deadlineItem(d) })), ...events].sort((a, b) => a.at.localeCompare(b.at));
   const nowIndex = items.findIndex((i) => new Date(i.at).getTime() > now);
   const nowItem = h("li", { class: "tl-now", "aria-label": "now" }, h("span", {}, `now · ${fmtUtc(new Date(now).toISOString())}`));
   const nodes = items.map((i) => i.node);
   if (nowIndex === -1) nodes.push(nowItem);
   else nodes.splice(nowIndex, 0, nowItem);
-
-  return h(
-    "div",
-    { class: "timeline" },
-    h("h3", {}, "Deadlines"),
-    bar,
-    h(
-      "p",
-      { class: "tl-legend", "aria-hidden": "true" },
-      h("span", { class: "k k-latest" }), "at the latest ",
-      h("span", { class: "k k-earliest" }), "not before ",
-      h("span", { class: "k k-event" }), "done ",
-      h("span", { class: "k k-eta" }), "ETA ",
-      h("span", { class: "k k-now" }), "now",
-    ),
-    h("ol", { class: "tl-list", "data-testid": "deadlines" }, nodes),
-  );
+  return h("div", { class: "timeline" }, h("h3", {}, "Deadlines"), h("ol", { class: "tl-list", "data-testid": "deadlines" }, nodes));
 }
 
 function deadlineItem(d) {
   const past = new Date(d.at).getTime() < Date.now();
+  let left;
+  if (d.waived) left = h("span", { class: "tl-met" }, "set aside by agreement");
+  else if (d.met_at) left = h("span", { class: `tl-met ${d.late ? "bad" : "ok"}`, "data-met-at": d.met_at }, `${d.late ? "✗ late" : "✓ met"} ${fmtUtc(d.met_at)}`);
+  else left = h("span", { class: "tl-left", "data-at": d.at }, fmtLeft(d.at));
   return h(
     "li",
-    { class: `tl-item ${past ? "past" : "future"} kind-${d.kind}`, "data-rule": d.rule },
+    { class: `tl-item ${d.met_at ? "met" : past ? "past" : "future"} kind-${d.kind}`, "data-rule": d.rule },
     h("span", { class: "tl-when" }, fmtUtc(d.at)),
-    h(
-      "span",
-      { class: "tl-what" },
-      h("span", { class: "tl-kind" }, d.kind === "not_before" ? "not before" : "at the latest"),
-      " ",
-      d.text,
-      " ",
-      h("span", { class: "citation" }, d.citation),
-    ),
-    h("span", { class: "tl-left", "data-at": d.at }, fmtLeft(d.at)),
+    h("span", { class: "tl-what" }, h("span", { class: "tl-kind" }, d.kind === "not_before" ? "not before" : "at the latest"), " ", d.text, " ", h("span", { class: "citation" }, d.citation)),
+    left,
   );
+}
+
+function reportView(report) {
+  const rows = Object.entries(report).filter(([k]) => k !== "signed_by");
+  const show = (v) => (typeof v === "string" ? v || "—" : JSON.stringify(v));
+  return h(
+    "section",
+    { class: "report", "data-testid": "report" },
+    h("h3", {}, "Mission report ", h("span", { class: "cite" }, "Art. VI §I ¶21")),
+    h("p", {}, `Signed by ${(report.signed_by || []).join(" and ") || "no one yet"}.`),
+    h("dl", { class: "facts" }, rows.map(([k, v]) => [h("dt", {}, k.replaceAll("_", " ")), h("dd", {}, show(v))])),
+  );
+}
+
+// --- the plan: versions, the two routes on a map, the diff as a table -----------------------
+
+function coordsOf(route) {
+  const line = (route?.features || []).find((f) => f.geometry?.type === "LineString");
+  return line ? line.geometry.coordinates : [];
+}
+
+function planPanel(f) {
+  const box = h("section", { class: "plan-panel", "data-testid": "plan-panel" }, h("h3", {}, "Mission plan ", h("span", { class: "cite" }, "Art. VI §II")));
+  const mapEl = h("div", { class: "plan-map", role: "region", "aria-label": "The mission plan and proposed route" });
+  const body = h("div", {});
+  box.append(mapEl, body);
+  (async () => {
+    try {
+      const plan = await api(`/api/flights/${encodeURIComponent(f.id)}/plan`);
+      const versions = await Promise.all(
+        plan.versions.map((v) => api(`/api/plans/${encodeURIComponent(plan.id)}/versions/${v.number}`)),
+      );
+      const mission = [...versions].reverse().find((v) => v.kind === "mission_plan");
+      const change = [...versions].reverse().find((v) => v.kind === "proposed_change" && v.number > (mission?.number || 0));
+      const agreed = [...versions].reverse().find((v) => v.kind === "agreed");
+      fill(
+        body,
+        h(
+          "table",
+          { class: "data compact", "data-testid": "plan-versions" },
+          h("thead", {}, h("tr", {}, ["Version", "Kind", "By", "Saved", ""].map((t) => h("th", { scope: "col" }, t)))),
+          h(
+            "tbody",
+            {},
+            versions.map((v) =>
+              h(
+                "tr",
+                { "data-kind": v.kind },
+                h("td", {}, String(v.number)),
+                h("td", {}, v.kind.replaceAll("_", " ")),
+                h("td", {}, v.author),
+                h("td", {}, fmtUtc(v.created_at)),
+                h("td", {}, h("button", { type: "button", class: "link", onclick: () => openInPlanner(f, v) }, "Open in planner")),
+              ),
+            ),
+          ),
+        ),
+        change ? diffTable(change) : null,
+        agreed ? h("p", { class: "ok", "data-testid": "agreed-version" }, `Agreed: version ${agreed.number}, signed by ${(agreed.details.signed_by || []).join(" and ")}.`) : null,
+      );
+      drawRoutes(mapEl, mission, change);
+    } catch (error) {
+      fill(body, problemBox(error));
+    }
+  })();
+  return box;
+}
+
+function diffTable(change) {
+  const rows = change.details.changes || [];
+  const at = (fix) => (fix ? `${fix.lat.toFixed(4)}, ${fix.lon.toFixed(4)}${fix.hagl_m ? ` · ${fix.hagl_m} m` : ""}` : "—");
+  return h(
+    "div",
+    { class: "diff" },
+    h("h4", {}, `Changes proposed by ${change.author} (version ${change.number} against version ${change.details.answers})`),
+    h(
+      "table",
+      { class: "data compact", "data-testid": "plan-diff" },
+      h("thead", {}, h("tr", {}, ["Change", "Fix", "Was", "Now", "Ground (Art. VIII §I ¶4)"].map((t) => h("th", { scope: "col" }, t)))),
+      h(
+        "tbody",
+        {},
+        rows.map((c) =>
+          h(
+            "tr",
+            { "data-change": c.change },
+            h("td", {}, c.change.replaceAll("_", " ")),
+            h("td", {}, String((c.new || c.old).index)),
+            h("td", {}, at(c.old)),
+            h("td", {}, at(c.new), c.distance_m ? ` (${Math.round(c.distance_m)} m)` : ""),
+            h("td", {}, (c.ground || "").replaceAll("_", " ")),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+async function drawRoutes(el, mission, change) {
+  const map = createMap(el, { center: [52, 19], zoom: 5 });
+  const bounds = [];
+  const draw = (v, style, label) => {
+    if (!v) return;
+    const points = coordsOf(v.route).map(([lon, lat]) => [lat, lon]);
+    if (!points.length) return;
+    const line = L.polyline(points, style).addTo(map);
+    const tip = document.createElement("span");
+    tip.textContent = label;
+    line.bindTooltip(tip);
+    bounds.push(...points);
+  };
+  draw(mission, { color: "#1d4ed8", weight: 3 }, mission ? `Mission plan (version ${mission.number})` : "");
+  draw(change, { color: "#c2410c", weight: 3, dashArray: "8 6" }, change ? `Proposed change (version ${change.number})` : "");
+  if (bounds.length) map.fitBounds(L.latLngBounds(bounds), { padding: [20, 20] });
+  try {
+    const land = territoriesLayer(await loadTerritories(), () => LAND);
+    land.addTo(map);
+    land.bringToBack();
+  } catch {
+    /* the routes without the land */
+  }
+}
+
+function openInPlanner(f, v) {
+  shared.openVersion = {
+    route: v.route,
+    observed: f.observed_holder || f.observed,
+    airfield: v.details.open_skies_airfield || f.notification?.open_skies_airfield || f.notification?.point_of_entry,
+    date: (v.details.planned_start || "").slice(0, 10) || shared.me.on,
+    label: `version ${v.number} (${v.kind.replaceAll("_", " ")})`,
+  };
+  location.hash = "#planner";
 }
 
 // --- step forms --------------------------------------------------------------------
 
-function stepForm(title, controls, submitLabel, onSubmit, onCancel, { disabled = false } = {}) {
-  const submit = h("button", { type: "submit", class: "primary", disabled }, submitLabel);
+function stepForm(title, controls, submitLabel, onSubmit, onCancel) {
+  const submit = h("button", { type: "submit", class: "primary" }, submitLabel);
   const form = h(
     "form",
     { class: "step-form" },
@@ -521,113 +713,181 @@ function stepForm(title, controls, submitLabel, onSubmit, onCancel, { disabled =
 
 function planSummary() {
   const p = shared.plan;
-  if (!p) {
-    return [
-      "No route in the planner yet. ",
-      h("a", { href: "#planner" }, "Plan a route"),
-      " and come back.",
-    ];
-  }
+  if (!p) return ["No route in the planner yet. ", h("a", { href: "#planner" }, "Plan a route"), " and come back."];
   const bad = p.check.violations.filter((v) => (v.severity || "violation") === "violation").length;
   return [
     `Planner route over ${p.observed} from ${p.airfield} on ${p.date}: `,
-    `${p.route.features[0].geometry.coordinates.length} waypoints, ${fmtKm(p.check.length_km)} of ${fmtKm(p.check.budget_km)}, `,
+    `${coordsOf(p.route).length} waypoints, ${fmtKm(p.check.length_km)} of ${fmtKm(p.check.budget_km)}, `,
     p.check.valid ? h("strong", { class: "ok" }, "valid") : h("strong", { class: "bad" }, `${bad} violation(s)`),
     ".",
   ];
 }
 
-function missionPlanForm(f, send, cancel) {
+function missionPlanForm(f, s, send, cancel) {
   const start = h("input", { type: "datetime-local", required: true, name: "planned_start" });
   const base = Math.max(Date.now(), new Date(f.eta).getTime()) + 24 * 3600000;
   start.value = utcToLocalInput(new Date(Math.ceil(base / 3600000) * 3600000));
   const summary = h("p", { "data-plan-summary": "" }, planSummary());
+  const refusal = h("div", { "aria-live": "polite" });
+  const requires = s.requires || {};
   return stepForm(
     "Submit the planner's route as the mission plan",
-    [summary, field("Planned start of the observation flight (UTC)", start, "Art. VI §II ¶1")],
+    [summary, field("Planned start of the observation flight (UTC)", start, "Art. VI §II ¶1"), refusal],
     "Submit mission plan",
     () => {
-      if (!shared.plan) return Promise.resolve(fill(summary, planSummary()));
+      fill(refusal);
+      const p = shared.plan;
+      if (!p) return Promise.resolve(fill(summary, planSummary()));
+      // Before anything is sent: the server's own statement of whom the plan must cover.
+      const refuse = (rule, citation, message) => {
+        fill(refusal, problemBox({ title: "Refused by the treaty", violations: [{ rule, citation, message }] }));
+        return Promise.resolve();
+      };
+      if (requires.observed && !requires.observed.includes(p.observed)) {
+        return refuse("mission_plan_observed", requires.citation, `this route is planned over ${p.observed}; the flight observes ${f.observed}`);
+      }
+      const day = localInputToUtc(start.value).slice(0, 10);
+      if (requires.same_day_as_start && p.date !== day) {
+        return refuse("mission_plan_date", requires.date_citation, `this route was checked for ${p.date}; the flight starts on ${day}: check it for that day in the planner`);
+      }
       return send({
-        route: shared.plan.route,
+        route: p.route,
         planned_start: localInputToUtc(start.value),
-        open_skies_airfield: shared.plan.airfield,
+        open_skies_airfield: p.airfield,
+        observed: p.observed,
+        date: p.date,
       });
     },
     cancel,
   );
 }
 
-function changesForm(f, send, cancel) {
-  const grounds = h("select", { required: true, name: "grounds" }, CHANGE_GROUNDS.map(([v, l]) => h("option", { value: v }, l)));
-  const text = h("textarea", { rows: 3, name: "changes", required: true });
-  const attach = h("input", { type: "checkbox", name: "attach" });
+function changesForm(f, s, send, cancel) {
+  const grounds = s.grounds || [];
+  const overall = h("select", { required: true, name: "grounds" }, grounds.map((g) => h("option", { value: g.value }, `${g.label} (${g.citation})`)));
+  const text = h("textarea", { rows: 2, name: "changes" });
+  const table = h("div", { "data-testid": "proposed-diff" });
+  const perChange = [];
+  async function preview() {
+    perChange.length = 0;
+    if (!shared.plan || !f.mission_plan) {
+      fill(table, h("p", { class: "muted" }, "Open the mission plan in the planner, move its fixes, and come back."));
+      return;
+    }
+    try {
+      const diff = await api("/api/plans/diff", { method: "POST", body: { old: f.mission_plan.route, new: shared.plan.route } });
+      fill(
+        table,
+        diff.changes.length
+          ? h(
+              "table",
+              { class: "data compact" },
+              h("thead", {}, h("tr", {}, ["Change", "Fix", "Ground"].map((t) => h("th", { scope: "col" }, t)))),
+              h(
+                "tbody",
+                {},
+                diff.changes.map((c) => {
+                  const select = h("select", { name: "change_ground" }, grounds.map((g) => h("option", { value: g.value }, g.label)));
+                  select.value = overall.value;
+                  perChange.push(select);
+                  return h("tr", {}, h("td", {}, c.change.replaceAll("_", " ")), h("td", {}, String((c.new || c.old).index)), h("td", {}, select));
+                }),
+              ),
+            )
+          : h("p", { class: "bad" }, "The planner's route is the mission plan's route: nothing changed."),
+      );
+    } catch (error) {
+      fill(table, problemBox(error));
+    }
+  }
+  preview();
   return stepForm(
-    "Propose changes to the mission plan",
-    [
-      field("Grounds (Art. VIII §I ¶4)", grounds),
-      field("Changes proposed", text),
-      h("label", { class: "choice" }, attach, " Attach the planner's current route as the proposed route"),
-    ],
-    "Propose changes",
+    "Propose a changed route (Art. VI §II ¶6)",
+    [field("Ground for all changes (Art. VIII §I ¶4)", overall), table, field("Note", text)],
+    "Propose the changed route",
     () => {
-      const changes = { description: text.value.trim() };
-      if (attach.checked && shared.plan) changes.route = shared.plan.route;
-      return send({ grounds: grounds.value, changes });
+      const body = { grounds: overall.value, changes: { description: text.value.trim() } };
+      if (shared.plan) {
+        body.route = shared.plan.route;
+        body.change_grounds = perChange.map((el) => el.value);
+      }
+      return send(body);
     },
     cancel,
   );
 }
 
-function prohibitForm(f, send, cancel) {
-  const grounds = h("select", { required: true, name: "grounds" }, PROHIBIT_GROUNDS.map(([v, l]) => h("option", { value: v }, l)));
+function prohibitForm(f, s, send, cancel) {
+  const grounds = h("select", { required: true, name: "grounds" }, (s.grounds || []).map((g) => h("option", { value: g.value }, `${g.label} (${g.citation})`)));
   const facts = h("textarea", { rows: 4, name: "facts", required: true, maxlength: "4000" });
   return stepForm(
     "Prohibit the observation flight",
-    [field("Grounds", grounds), field("Facts", facts, "Art. VIII §I ¶3: the facts are recorded in the mission report.")],
+    [field("Grounds", grounds), field("Facts", facts, "Art. VIII §I ¶3: the facts are stated at once.")],
     "Prohibit",
     () => send({ grounds: grounds.value, facts: facts.value.trim() }),
     cancel,
   );
 }
 
-function declineForm(f, send, cancel) {
+function declineForm(f, s, send, cancel) {
   const reason = h("textarea", { rows: 3, name: "reason", required: true, maxlength: "2000" });
+  return stepForm("Decline to conduct the observation flight", [field("Reason", reason, s.citation)], "Decline", () => send({ reason: reason.value.trim() }), cancel);
+}
+
+function reportForm(f, s, send, cancel) {
+  const weather = h("textarea", { rows: 2, name: "weather", required: true });
+  const data = h("input", { name: "data_collected", required: true });
+  const covers = h("input", { name: "covers_inspection", required: true });
+  const drafted = h("div", { class: "muted small" }, "Drafting from the flight…");
+  let draft = {};
+  api(`/api/flights/${encodeURIComponent(f.id)}/report-draft`)
+    .then((d) => {
+      draft = d;
+      fill(
+        drafted,
+        `Flight ${fmtUtc(d.flight_date_and_time.started)} – ${fmtUtc(d.flight_date_and_time.completed)}; `,
+        `${d.route_and_profile.length} fixes flown; `,
+        `observation periods: ${d.observation_periods.map((p) => p.sensor).join(", ")}.`,
+      );
+    })
+    .catch((error) => fill(drafted, problemBox(error)));
   return stepForm(
-    "Decline to conduct the observation flight",
-    [field("Reason", reason, "Art. VIII §I ¶5")],
-    "Decline",
-    () => send({ reason: reason.value.trim() }),
+    "Mission report, drafted from the flight (Art. VI §I ¶21)",
+    [drafted, field("Weather conditions", weather), field("Approximate amount of data collected", data), field("Result of the inspection of the covers for sensor apertures", covers)],
+    s.label,
+    () => send({ report: { ...draft, weather: weather.value.trim(), data_collected: data.value.trim(), covers_inspection: covers.value.trim() } }),
     cancel,
   );
 }
 
-function reportForm(f, send, cancel) {
-  const summary = h("textarea", { rows: 5, name: "summary", required: true });
-  const sensors = h("input", { name: "sensors" });
-  return stepForm(
-    "Mission report (Art. VI §I ¶21)",
-    [field("Summary of the observation flight", summary), field("Sensors used (optional)", sensors)],
-    "Send mission report",
-    () => {
-      const report = { summary: summary.value.trim() };
-      if (sensors.value.trim()) report.sensors = sensors.value.trim();
-      return send({ report });
-    },
-    cancel,
-  );
+const FORMS = {
+  mission_plan: missionPlanForm,
+  changes: changesForm,
+  decline: declineForm,
+  prohibit: prohibitForm,
+  report: reportForm,
+};
+
+function clearInvalid(form) {
+  for (const el of form.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
+  for (const el of form.querySelectorAll(".field-problem")) el.remove();
 }
 
-/** Mark the form controls an API refusal names (`field`, or 422 `errors[].field`). */
+/** Mark the controls a refusal names (`field`, each violation's rule, 422 `errors[].field`)
+ * and show each message under its control. */
 function markInvalid(form, error) {
-  const names = [error.field, ...(error.errors || []).map((e) => e.field)].filter(Boolean);
+  const named = [
+    ...(error.violations || []).map((v) => [v.rule, `${v.message} (${v.citation})`]),
+    ...(error.errors || []).map((e) => [e.field, e.message]),
+    [error.field, null],
+  ].filter(([name]) => name);
   let first = null;
-  for (const name of names) {
+  for (const [name, message] of named) {
     const el = form.querySelector(`[name="${CSS.escape(name)}"]`);
-    if (el) {
-      el.setAttribute("aria-invalid", "true");
-      first ??= el;
-    }
+    if (!el) continue;
+    el.setAttribute("aria-invalid", "true");
+    if (message) el.closest(".field")?.append(h("p", { class: "field-problem", role: "alert" }, message));
+    first ??= el;
   }
   first?.focus();
 }

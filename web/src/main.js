@@ -9,6 +9,7 @@ import { fill, problemBox } from "./ui.js";
 const VIEWS = {
   treaty: () => import("./treaty.js"),
   planner: () => import("./planner.js"),
+  plans: () => import("./plans.js"),
   flights: () => import("./flights.js"),
   messages: () => import("./messages.js"),
 };

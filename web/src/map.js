@@ -4,6 +4,7 @@
 
 import * as L from "./vendor/leaflet/leaflet-src.esm.js";
 import { api } from "./api.js";
+import { textTip } from "./ui.js";
 
 export { L };
 
@@ -49,11 +50,14 @@ export function territoriesLayer(collection, style) {
     style: (feature) => style(feature.properties || {}),
     onEachFeature: (feature, layer) => {
       const p = feature.properties || {};
+      const name = p.name || p.NAME || p.code || "territory";
       const label =
         p.kind === "disputed"
-          ? `${p.name} (disputed: held by ${p.held_by}, claimed by ${p.claimed_by})`
-          : `${p.name} (${p.code})`;
-      layer.bindTooltip(label, { sticky: true, direction: "top", className: "land-tip" });
+          ? `${name} (disputed: held by ${p.held_by}, claimed by ${p.claimed_by})`
+          : p.code && p.code !== name
+            ? `${name} (${p.code})`
+            : name;
+      layer.bindTooltip(textTip(label), { sticky: true, direction: "top", className: "land-tip" });
     },
   });
 }

@@ -17,6 +17,7 @@ import {
   h,
   problemBox,
   status,
+  textTip,
   violationItem,
 } from "./ui.js";
 
@@ -269,7 +270,7 @@ export function start(section) {
           fillColor: "#ffffff",
           fillOpacity: 1,
         })
-          .bindTooltip(`${a.name}: maximum flight distance ${fmtKm(a.distance_km)} (${a.citation})`)
+          .bindTooltip(textTip(`${a.name}: maximum flight distance ${fmtKm(a.distance_km)} (${a.citation})`))
           .addTo(layers.airfields);
       }
     } catch (error) {
@@ -320,7 +321,7 @@ export function start(section) {
         fillColor: "#94a3b8",
         fillOpacity: 0.7,
       })
-        .bindTooltip(`${f.properties?.id}: value ${fmtNum(value)}`)
+        .bindTooltip(textTip(`${f.properties?.id}: value ${fmtNum(value)}`))
         .addTo(layers.sites);
     }
   }
@@ -505,7 +506,7 @@ export function start(section) {
         opacity: plan.edited ? 0.5 : 1,
         fillOpacity: plan.edited ? 0.45 : 0.95,
       })
-        .bindTooltip(`Observed: ${f.properties.id} (value ${fmtNum(f.properties.value)})`)
+        .bindTooltip(textTip(`Observed: ${f.properties.id} (value ${fmtNum(f.properties.value)})`))
         .addTo(layers.observedSites);
     }
     plan.waypoints.forEach((w, i) => {
@@ -568,7 +569,7 @@ export function start(section) {
       const points = legLatLngs(leg);
       if (points) {
         L.polyline(points, leg === focusedLeg ? STYLE.focusLeg : STYLE.badLeg)
-          .bindTooltip(`Leg ${leg}: ${legName(leg)}`)
+          .bindTooltip(textTip(`Leg ${leg}: ${legName(leg)}`))
           .addTo(layers.legs);
       }
     }
@@ -1015,9 +1016,23 @@ export function start(section) {
   showFootprint();
   ensureMap();
 
+  /** Open a saved version (Plans or Flights view): its route, checked again for its day. */
+  function openVersion(v) {
+    observed.value = v.observed;
+    date.value = v.date;
+    setPlan(v.route, { observed: v.observed, airfield: v.airfield, date: v.date, hagl_m: Number(hagl.value) });
+    plan.edited = true;
+    status(planStatus, "info", `Opened ${v.label}.`);
+    check();
+  }
+
   return {
     shown() {
       map?.invalidateSize();
+      if (shared.openVersion) {
+        openVersion(shared.openVersion);
+        shared.openVersion = null;
+      }
     },
   };
 }

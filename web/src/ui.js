@@ -56,13 +56,15 @@ export function field(label, control, hint) {
 
 /** An element showing an API error: title, detail, every violation with its citation. */
 export function problemBox(error) {
-  const violations = error.violations || [];
+  const violations = groupViolations(error.violations);
   const errors = error.errors || [];
+  // The detail repeats the violations' sentences: show them once, in the list.
+  const detail = violations.length ? null : error.detail;
   return h(
     "div",
     { class: "problem", role: "alert" },
     h("p", { class: "problem-title" }, error.title || "Error"),
-    error.detail ? h("p", { class: "problem-detail" }, error.detail) : null,
+    detail ? h("p", { class: "problem-detail" }, detail) : null,
     violations.length
       ? h(
           "ul",
@@ -89,8 +91,27 @@ export function violationItem(v, extra) {
     " ",
     h("code", { class: "rule" }, v.rule),
     h("span", { class: "message" }, v.message),
+    v.count > 1 ? h("span", { class: "count" }, ` (×${v.count})`) : null,
     extra || null,
   );
+}
+
+/** A tooltip's content as text, never HTML (Leaflet reads a string as HTML). */
+export function textTip(text) {
+  const span = document.createElement("span");
+  span.textContent = String(text);
+  return span;
+}
+
+/** Violations with the same rule and message, once each, with how many times. */
+export function groupViolations(violations) {
+  const groups = new Map();
+  for (const v of violations || []) {
+    const key = `${v.rule}|${v.citation}|${v.message}`;
+    if (groups.has(key)) groups.get(key).count += 1;
+    else groups.set(key, { ...v, count: 1 });
+  }
+  return [...groups.values()];
 }
 
 /** Show a status line in `node`: kind is "info", "busy", "ok" or "error". */

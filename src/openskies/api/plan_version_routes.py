@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from openskies.api.deps import authenticated, service
+from openskies.missions.plans import route_diff
 from openskies.services.delegations import Delegation
 from openskies.services.missions import MissionService
 from openskies.services.plans import PlanService
@@ -123,6 +124,26 @@ def save_plan(body: PlanIn, who: Me, svc: Plans) -> dict[str, Any]:
 def list_plans(who: Me, svc: Plans) -> list[dict[str, Any]]:
     """Your plans and the plans of the flights you observe or are observed in."""
     return svc.list(who)
+
+
+class DiffIn(BaseModel):
+    """Two routes to compare (GeoJSON)."""
+
+    model_config = ConfigDict(extra="forbid")
+    old: dict[str, Any]
+    new: dict[str, Any]
+
+
+class ChangesOut(BaseModel):
+    """The changes from one route to another."""
+
+    changes: list[ChangeOut]
+
+
+@router.post("/plans/diff", response_model=ChangesOut)
+def diff_routes(body: DiffIn, who: Me) -> dict[str, Any]:
+    """What changed from ``old`` to ``new``: fixes added, removed, moved, new heights."""
+    return {"changes": [c.as_json() for c in route_diff(body.old, body.new)]}
 
 
 @router.get("/plans/{plan_id}", response_model=PlanOut)

@@ -145,6 +145,10 @@ def route_diff(
 
 
 CHANGE_GROUNDS_CITATION = "Art. VI §II ¶6; Art. VIII §I ¶4"
+PLAN_OBSERVED_CITATION = "Art. VI §II ¶2"
+"""A mission plan covers the territory of the observed Party of its flight."""
+PLAN_DATE_CITATION = "Art. VI §II ¶1"
+"""A mission plan is for its flight: checked under the rules of the day it starts."""
 
 
 def check_change_grounds(

@@ -14,6 +14,7 @@ from openskies.missions.lifecycle import (
     TRANSITIONS,
     FlightState,
 )
+from openskies.missions.plans import PLAN_DATE_CITATION, PLAN_OBSERVED_CITATION
 from openskies.missions.policy import AGREEABLE_RULES, Action, Role, allowed, citation_for
 
 __all__ = ["STEP_ACTIONS", "STEP_LABELS", "next_steps"]
@@ -60,6 +61,9 @@ FORMS = {
     "report": "report",
 }
 
+# The API path of a step, where it is not the step's name with hyphens.
+PATHS = {"submit_mission_plan": "mission-plan"}
+
 CHANGE_GROUND_LABELS = {
     "weather": "Weather",
     "airfield_status": "Status of an airfield",
@@ -82,11 +86,14 @@ def _grounds(step: str) -> list[dict[str, str]]:
     return []
 
 
-def next_steps(state: str | None, role: Role) -> list[dict[str, Any]]:
+def next_steps(
+    state: str | None, role: Role, plan_for: list[str] | None = None
+) -> list[dict[str, Any]]:
     """Every step ``role`` may take, marked ``next`` when the flight's state allows it now.
 
     A step the role may take but not from this state is listed with ``next: false`` so the
     interface can explain; a role with no steps (a third State) gets an empty list.
+    ``plan_for``: the States a mission plan may be made for (the observed Party's members).
     """
     out = []
     current = FlightState(state) if state else None
@@ -97,7 +104,7 @@ def next_steps(state: str | None, role: Role) -> list[dict[str, Any]]:
         out.append(
             {
                 "step": step,
-                "path": step.replace("_", "-"),
+                "path": PATHS.get(step, step.replace("_", "-")),
                 "label": STEP_LABELS[step],
                 "citation": citation_for(action).text,
                 "next": current in sources,
@@ -107,6 +114,13 @@ def next_steps(state: str | None, role: Role) -> list[dict[str, Any]]:
                 "from": sorted(s.value for s in sources),
             }
         )
+        if step == "submit_mission_plan" and plan_for is not None:
+            out[-1]["requires"] = {
+                "observed": plan_for,
+                "citation": PLAN_OBSERVED_CITATION,
+                "same_day_as_start": True,
+                "date_citation": PLAN_DATE_CITATION,
+            }
     return out
 
 

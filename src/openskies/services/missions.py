@@ -338,7 +338,14 @@ class MissionService:
                     "agreed_otherwise": row.agreed_otherwise,
                     "breaches": [b.as_json() for b in flight.breaches(self.data, now)],
                     "deadlines": _deadlines(self.data, flight),
-                    "steps": next_steps(row.state, role),
+                    "steps": next_steps(
+                        row.state,
+                        role,
+                        [
+                            row.observed_holder,
+                            *party_members(self.data, row.observed_holder, now.date()),
+                        ],
+                    ),
                     "agreeable": agreeable_rules(role),
                     "events": [
                         {

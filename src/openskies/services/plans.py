@@ -19,6 +19,8 @@ from openskies.adapters.orm import FlightRow, MessageReadRow, MessageRow, PlanRo
 from openskies.missions.errors import Forbidden, NotFound, Refusal
 from openskies.missions.lifecycle import CHANGE_GROUNDS
 from openskies.missions.plans import (
+    PLAN_DATE_CITATION,
+    PLAN_OBSERVED_CITATION,
     VersionKind,
     check_change_grounds,
     flight_plan_citation,
@@ -130,7 +132,7 @@ def check_plan_step(
         if observed not in members and holder != flight.observed_holder:
             raise Refusal.one(
                 "mission_plan_observed",
-                "Art. VI §II ¶2",
+                PLAN_OBSERVED_CITATION,
                 f"this plan is for {observed}; the flight observes {flight.observed} "
                 "(a mission plan covers the territory of the observed Party)",
                 field="observed",
@@ -139,7 +141,7 @@ def check_plan_step(
     if day is not None and isinstance(start, datetime) and day != start.date():
         raise Refusal.one(
             "mission_plan_date",
-            "Art. VI §II ¶1",
+            PLAN_DATE_CITATION,
             f"this plan was checked for {day.isoformat()}; the flight is planned to start on "
             f"{start.date().isoformat()}: check the route for that day",
             field="date",
