@@ -14,16 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from tests.browser.conftest import SCREENSHOTS, Pages, plan_over_poland
-
-PERSON = {
-    "name": "A. Schmidt",
-    "gender": "F",
-    "date_of_birth": "1980-02-01",
-    "place_of_birth": "Bonn",
-    "passport_number": "C01X00T47",
-    "function": "mission commander",
-}
-
+from tests.browser.test_flights import PERSON
 
 FLIGHT: dict[str, str] = {}
 """The id of this test's flight (the server is shared with the other browser tests)."""
@@ -211,6 +202,15 @@ def test_full_flight_deu_over_pol_with_fra_watching(pages: Pages, shot: Any) -> 
     fra.click("nav a[data-view=plans]")
     fra.get_by_text("No plan yet.").wait_for()
 
+    # 9. DEU's quotas in the Treaty view, as the server counts them (Art. III).
+    deu.click("nav a[data-view=treaty]")
+    usage = deu.get_by_test_id("active-usage")
+    usage.wait_for()
+    assert "used" in usage.inner_text() and "remaining" in usage.inner_text()
+    row = deu.get_by_test_id("individual-quotas").locator("tr[data-observed='POL']")
+    assert row.count() == 1
+    shot(deu, "full-12-deu-quotas-used-and-remaining")
+
     SCREENSHOTS.mkdir(exist_ok=True)
     (SCREENSHOTS / "full-flight-timings.json").write_text(json.dumps(timings, indent=2) + "\n")
     print("full-flight timings:", json.dumps(timings))
@@ -226,9 +226,13 @@ def test_a_site_id_with_html_runs_no_script(pages: Pages, shot: Any, tmp_path: A
     csv.write_text("id,lat,lon,value\n<img src=x onerror=alert(1)>,52.2,21.0,5\n")
     page.check("input[name=site-set][value=file]")
     page.set_input_files("input[name=sites-file]", str(csv))
+    # Open the tooltip of the site from the file (its content named the id); as HTML it
+    # would insert the <img> and fire its onerror.
     page.wait_for_function(
         "() => { let n = 0; window.openskies.plannerMap.eachLayer((l) => {"
-        " if (l.getTooltip && l.getTooltip()) { l.openTooltip(); n += 1; } }); return n > 0; }"
+        " const t = l.getTooltip && l.getTooltip(); if (!t) return;"
+        " const c = t.getContent(); const text = typeof c === 'string' ? c : c.textContent;"
+        " if (text.includes('onerror')) { l.openTooltip(); n += 1; } }); return n > 0; }"
     )
     page.wait_for_timeout(300)
     assert page.locator("img[src='x']").count() == 0
@@ -236,3 +240,14 @@ def test_a_site_id_with_html_runs_no_script(pages: Pages, shot: Any, tmp_path: A
     assert any("<img src=x onerror=alert(1)>" in t for t in tooltips), tooltips
     assert dialogs == []
     shot(page, "full-11-hostile-site-id-as-text")
+
+
+def test_the_header_is_not_clipped_at_1024_px(pages: Pages, shot: Any) -> None:
+    page = pages.signed_in("DEU", "treaty")
+    page.set_viewport_size({"width": 1024, "height": 768})
+    box = page.locator("#sign-out").bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 1024
+    for link in page.locator("#nav a").all():
+        link_box = link.bounding_box()
+        assert link_box is not None and link_box["x"] + link_box["width"] <= box["x"]
+    shot(page, "full-13-header-at-1024px")

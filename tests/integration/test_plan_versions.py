@@ -158,3 +158,16 @@ def test_art_vi_i_21_report_draft_is_for_the_observing_party(world: World) -> No
     draft = world.call("DEU", "GET", f"/api/flights/{fid}/report-draft")
     assert draft.status_code == 200 and "weather" in draft.json()
     assert world.call("FRA", "GET", f"/api/flights/{fid}/report-draft").status_code == 403
+
+
+def test_art_iii_quotas_used_and_remaining_count_the_flights(world: World) -> None:
+    before = world.call("DEU", "GET", "/api/quota-usage", params={"year": 2026}).json()
+    world.call("DEU", "POST", "/api/flights", json=notice())
+    after = world.call("DEU", "GET", "/api/quota-usage", params={"year": 2026}).json()
+    assert after["holder"] == "DEU"
+    assert after["active"]["used"] == before["active"]["used"] + 1
+    assert after["active"]["remaining"] == after["active"]["total"] - after["active"]["used"]
+    pol = next(r for r in after["individual"] if r["observed"] == "POL")
+    assert pol["used"] == 1 and pol["fifty_percent_bound"] >= 1
+    observed = world.call("POL", "GET", "/api/quota-usage", params={"year": 2026}).json()
+    assert observed["passive"]["accepted"] == 1

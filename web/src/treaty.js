@@ -225,18 +225,41 @@ export function start(section) {
     );
   }
 
+  let quotaData = null;
+
   async function quotas(year) {
-    if (year === quotaYear) return;
+    if (year === quotaYear) {
+      renderQuotas();
+      return;
+    }
     quotaYear = year;
+    quotaData = null;
     $("quota-year").textContent = String(year);
     const box = $("treaty-quotas");
     try {
       const q = await api("/api/treaty/quotas", { query: { year } });
       if (quotaYear !== year) return;
+      quotaData = q;
+      renderQuotas();
+    } catch (error) {
+      if (quotaYear === year) fill(box, problemBox(error));
+    }
+    usage(year);
+  }
+
+  /** The passive quotas of the holders that are Parties on the day shown; a holder that
+   * has left is named below the table, not counted in it. */
+  function renderQuotas() {
+    const q = quotaData;
+    if (!q || !current) return;
+    const box = $("treaty-quotas");
+    {
       const names = q.names || {};
-      const rows = Object.entries(q.passive || {}).sort(
-        (a, b) => (b[1] ?? -1) - (a[1] ?? -1) || a[0].localeCompare(b[0]),
-      );
+      const inForce = new Set([...current.parties.values()].map((p) => p.quota_holder));
+      const gone = Object.keys(q.passive || {}).filter((c) => !inForce.has(c)).sort();
+      const rows = Object.entries(q.passive || {})
+        .filter(([holder]) => inForce.has(holder))
+        .sort((a, b) => (b[1] ?? -1) - (a[1] ?? -1) || a[0].localeCompare(b[0]));
       fill(
         box,
         h(
@@ -265,9 +288,67 @@ export function start(section) {
             ),
           ),
         ),
+        gone.length
+          ? h(
+              "p",
+              { class: "muted small", "data-testid": "quotas-gone" },
+              `Not a State Party on ${current.day}: ${gone.map((c) => names[c] || c).join("; ")}.`,
+            )
+          : null,
+      );
+    }
+  }
+
+  /** The delegation's own quotas in `year`, as the server counts them. */
+  async function usage(year) {
+    const box = $("treaty-usage");
+    if (!box) return;
+    $("usage-year").textContent = String(year);
+    try {
+      const u = await api("/api/quota-usage", { query: { year } });
+      if (quotaYear !== year) return;
+      fill(
+        box,
+        h(
+          "p",
+          { "data-testid": "active-usage" },
+          `${u.holder}: total active quota ${u.active.total}, `,
+          h("strong", {}, `${u.active.used} used, ${u.active.remaining} remaining`),
+          " ",
+          h("span", { class: "citation" }, u.active.citation),
+        ),
+        h(
+          "p",
+          {},
+          `As observed Party: must accept ${u.passive.must_accept}, accepted ${u.passive.accepted}, ${u.passive.remaining} remaining `,
+          h("span", { class: "citation" }, u.passive.citation),
+        ),
+        u.individual.length
+          ? h(
+              "table",
+              { class: "data compact", "data-testid": "individual-quotas" },
+              h("caption", {}, `Individual active quotas in ${u.year} (${u.individual_citation})`),
+              h("thead", {}, h("tr", {}, ["Over", "Quota", "50 % rule", "Used", "Remaining"].map((t) => h("th", { scope: "col" }, t)))),
+              h(
+                "tbody",
+                {},
+                u.individual.map((r) =>
+                  h(
+                    "tr",
+                    { "data-observed": r.observed, title: r.basis },
+                    h("td", {}, r.name),
+                    h("td", { class: "num" }, String(r.individual_quota)),
+                    h("td", { class: "num" }, String(r.fifty_percent_bound)),
+                    h("td", { class: "num" }, String(r.used)),
+                    h("td", { class: "num" }, String(r.remaining)),
+                  ),
+                ),
+              ),
+            )
+          : h("p", { class: "muted small" }, "No individual active quota recorded for this year."),
       );
     } catch (error) {
-      if (quotaYear === year) fill(box, problemBox(error));
+      if (quotaYear === year) fill(box, h("p", { class: "muted small" }, error.detail || String(error.message || error)));
     }
   }
 

@@ -20,6 +20,7 @@ from openskies.missions.plans import route_diff
 from openskies.services.delegations import Delegation
 from openskies.services.missions import MissionService
 from openskies.services.plans import PlanService
+from openskies.services.quota_usage import quota_usage
 
 __all__ = ["router"]
 
@@ -192,6 +193,13 @@ def report_draft(flight_id: str, who: Me, svc: Plans) -> dict[str, Any]:
 def mark_read(flight_id: str, who: Me, svc: Plans) -> dict[str, Any]:
     """Mark the flight's messages read (the unread badge)."""
     return svc.mark_read(who, flight_id)
+
+
+@router.get("/quota-usage")
+def quota_usage_route(who: Me, missions: Svc, year: int | None = None) -> dict[str, Any]:
+    """Your quotas in ``year`` (default: this year): active used and remaining, each
+    individual active quota with the 50 % rule, flights accepted as observed Party."""
+    return quota_usage(missions, who, year or missions.clock.now().year)
 
 
 @router.get("/live")
