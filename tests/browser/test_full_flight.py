@@ -239,7 +239,24 @@ def test_a_site_id_with_html_runs_no_script(pages: Pages, shot: Any, tmp_path: A
     tooltips = page.locator(".leaflet-tooltip").all_inner_texts()
     assert any("<img src=x onerror=alert(1)>" in t for t in tooltips), tooltips
     assert dialogs == []
+    # No tooltip of the map reads "undefined (POL)": every label has its name.
+    labels = page.evaluate(
+        "() => { const out = []; window.openskies.plannerMap.eachLayer((l) => {"
+        " const t = l.getTooltip && l.getTooltip(); if (!t) return; const c = t.getContent();"
+        " out.push(typeof c === 'string' ? c : c.textContent); }); return out; }"
+    )
+    assert labels and not [t for t in labels if "undefined" in t]
     shot(page, "full-11-hostile-site-id-as-text")
+
+
+def test_art_xv_2_the_quota_table_leaves_out_a_holder_that_has_left(pages: Pages) -> None:
+    page = pages.signed_in("DEU", "treaty")
+    page.fill("#treaty-date", "2020-12-01")  # the United States left on 22 Nov 2020
+    page.dispatch_event("#treaty-date", "change")
+    gone = page.get_by_test_id("quotas-gone")
+    gone.wait_for()
+    assert "United States" in gone.inner_text()
+    assert page.get_by_test_id("quotas").locator("tr[data-holder='USA']").count() == 0
 
 
 def test_the_header_is_not_clipped_at_1024_px(pages: Pages, shot: Any) -> None:

@@ -577,7 +577,8 @@ function planPanel(f) {
   const box = h("section", { class: "plan-panel", "data-testid": "plan-panel" }, h("h3", {}, "Mission plan ", h("span", { class: "cite" }, "Art. VI §II")));
   const mapEl = h("div", { class: "plan-map", role: "region", "aria-label": "The mission plan and proposed route" });
   const body = h("div", {});
-  box.append(mapEl, body);
+  const key = h("p", { class: "muted small" }, "Blue: the mission plan · dashed orange: the route the observed Party proposes.");
+  box.append(mapEl, key, body);
   (async () => {
     try {
       const plan = await api(`/api/flights/${encodeURIComponent(f.id)}/plan`);
@@ -612,7 +613,7 @@ function planPanel(f) {
         change ? diffTable(change) : null,
         agreed ? h("p", { class: "ok", "data-testid": "agreed-version" }, `Agreed: version ${agreed.number}, signed by ${(agreed.details.signed_by || []).join(" and ")}.`) : null,
       );
-      drawRoutes(mapEl, mission, change);
+      drawRoutes(mapEl, mission, change, f.observed);
     } catch (error) {
       fill(body, problemBox(error));
     }
@@ -650,7 +651,7 @@ function diffTable(change) {
   );
 }
 
-async function drawRoutes(el, mission, change) {
+async function drawRoutes(el, mission, change, observed) {
   const map = createMap(el, { center: [52, 19], zoom: 5 });
   const bounds = [];
   const draw = (v, style, label) => {
@@ -667,7 +668,10 @@ async function drawRoutes(el, mission, change) {
   draw(change, { color: "#c2410c", weight: 3, dashArray: "8 6" }, change ? `Proposed change (version ${change.number})` : "");
   if (bounds.length) map.fitBounds(L.latLngBounds(bounds), { padding: [20, 20] });
   try {
-    const land = territoriesLayer(await loadTerritories(), () => LAND);
+    // Only the observed State's territory: a light layer, rebuilt with the card.
+    const all = await loadTerritories();
+    const mine = { type: "FeatureCollection", features: all.features.filter((t) => t.properties?.code === observed) };
+    const land = territoriesLayer(mine, () => LAND);
     land.addTo(map);
     land.bringToBack();
   } catch {

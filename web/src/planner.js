@@ -14,6 +14,7 @@ import {
   fill,
   fmtKm,
   fmtNum,
+  groupViolations,
   h,
   problemBox,
   status,
@@ -709,13 +710,13 @@ export function start(section) {
           ? h(
               "ol",
               { class: "violations", "data-testid": "violations" },
-              violations.map((v) => violationWithLeg(v)),
+              groupViolations(violations).map((v) => violationWithLeg(v)),
             )
           : h("p", { class: "muted" }, "None: the route keeps every rule checked."),
         notices.length
           ? [
               h("h3", {}, "Notices for the observed Party"),
-              h("ol", { class: "violations" }, notices.map((v) => violationWithLeg(v))),
+              h("ol", { class: "violations" }, groupViolations(notices).map((v) => violationWithLeg(v))),
             ]
           : null,
         siteLists(),
