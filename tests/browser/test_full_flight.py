@@ -117,7 +117,9 @@ def test_full_flight_deu_over_pol_with_fra_watching(pages: Pages, shot: Any) -> 
     _card(pol).get_by_role("button", name="Open in planner").first.click()
     pol.wait_for_selector("#view-planner:not([hidden])")
     pol.get_by_test_id("route-result").wait_for(timeout=60_000)
-    pol.get_by_text("Waypoints (type coordinates to move a fix)").click()
+    table = pol.get_by_test_id("waypoint-table")
+    if table.get_attribute("open") is None:
+        table.locator("summary").click()
     latitude = pol.locator("input[aria-label^='Latitude of waypoint']").first
     latitude.fill(f"{float(latitude.input_value()) - 0.05:.4f}")
     latitude.press("Enter")
