@@ -1,14 +1,14 @@
 """plans and their versions; read marks of messages
 
 Revision ID: 0003_i12
-Revises: 0003_i11a
+Revises: 0004_i10
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_i12"
-down_revision = "0003_i11a"
+down_revision = "0004_i10"
 branch_labels = None
 depends_on = None
 
