@@ -316,16 +316,34 @@ def plan_flight(
             budget_left * (0.75 if rounds == 1 else 0.5),
             seed,
         )
-        route, route_nodes = _route(
-            route_nodes, nodes.points, nodes.groups, keep, profile, ctx, nodes.entries
-        )
-        route, route_nodes = _transit_over_sea(route, route_nodes, ctx)
-        check = validate_route(route, ctx)
-        footprints = leg_footprints(route, ctx.sensors, ctx.data, ctx.on)
-        accounts = site_accounts(route, footprints, keep, excluded)
-        value = sum(a.site.value for a in accounts if a.status is SiteStatus.OBSERVED)
+        solver_nodes = route_nodes
+
+        def evaluate(
+            order: list[int],
+        ) -> tuple[Route, list[int], RouteCheck, list[SiteAccount], float]:
+            route, kept = _route(
+                order, nodes.points, nodes.groups, keep, profile, ctx, nodes.entries
+            )
+            route, kept = _transit_over_sea(route, kept, ctx)
+            check = validate_route(route, ctx)
+            footprints = leg_footprints(route, ctx.sensors, ctx.data, ctx.on)
+            accounts = site_accounts(route, footprints, keep, excluded)
+            value = sum(a.site.value for a in accounts if a.status is SiteStatus.OBSERVED)
+            return route, kept, check, accounts, value
+
+        route, route_nodes, check, accounts, value = evaluate(solver_nodes)
         if best is None or (check.valid, value) > (best[1], best[0]):
             best = (value, check.valid, route, check, accounts)
+        if not check.valid and not best[1]:  # a valid fallback now: drop the fixes at fault
+            order, found = solver_nodes, (route, route_nodes, check, accounts, value)
+            for _ in range(8):
+                shorter = _without_faulty_fixes(order, found[1], found[2])
+                if shorter is None:
+                    break
+                order, found = shorter, evaluate(shorter)
+                if found[2].valid:
+                    best = (found[4], True, found[0], found[2], found[3])
+                    break
         if check.valid and time.perf_counter() > deadline:
             break  # an invalid route is repaired past the deadline, up to max_rounds
         if check.valid:
@@ -378,6 +396,21 @@ def _with_bonus(
     best = max(inside, key=lambda n: scores[n])
     boosted[best] += float(scores.sum()) + 1.0
     return boosted
+
+
+def _without_faulty_fixes(order: list[int], kept: list[int], check: RouteCheck) -> list[int] | None:
+    """The solver's node order without the fixes at either end of a leg that breaks a rule
+    (a quick repair while the solver searches again); None when nothing can be dropped."""
+    faulty = set()
+    for v in check.violations:
+        if v.severity is not Severity.VIOLATION or v.leg is None or v.leg + 1 >= len(kept):
+            continue
+        ends = [n for n in (kept[v.leg + 1], kept[v.leg]) if n >= 2]
+        if ends:
+            faulty.add(ends[0])
+    if not faulty:
+        return None
+    return [n for n in order if n not in faulty]
 
 
 def _split_unseen(
