@@ -322,7 +322,7 @@ def plan_flight(
             order: list[int],
         ) -> tuple[Route, list[int], RouteCheck, list[SiteAccount], float]:
             route, kept = _route(
-                order, nodes.points, nodes.groups, keep, profile, ctx, nodes.entries
+                order, nodes.points, nodes.groups, keep, profile, ctx, nodes.entries, nodes.area
             )
             route, kept = _transit_over_sea(route, kept, ctx)
             check = validate_route(route, ctx)
@@ -454,6 +454,7 @@ def _route(
     profile: Leg,
     ctx: FlightContext,
     entries: Mapping[int, tuple[tuple[float, float], float]] | None = None,
+    area: Any = None,
 ) -> tuple[Route, list[int]]:
     """The route through the solver's nodes, and the node of each waypoint (-1 for a point
     where a transit leg enters or leaves a region); a fix where the last point already is
@@ -484,6 +485,14 @@ def _route(
         waypoints[1:1] = [Waypoint(first[0], first[1], f"enter {name}")]
         waypoints[-1:-1] = [Waypoint(final[0], final[1], f"leave {name}")]
         kept = [kept[0], -1, *kept[1:-1], -1, kept[-1]]
+        if len(waypoints) == 5 and area is not None:  # one fix: turn beyond it, not back on it
+            turn = _turn_beyond(waypoints[1].point, waypoints[2].point, area)
+            back = _entry(np.array(waypoints[0].point), np.array(turn), area)[0]
+            waypoints[3:4] = [
+                Waypoint(turn[0], turn[1], "turn"),
+                Waypoint(back[0], back[1], f"leave {name}"),
+            ]
+            kept = [kept[0], -1, kept[2], -1, -1, kept[-1]]
         legs = [transit, *(profile for _ in waypoints[2:-1]), transit]
     route = Route(tuple(waypoints), tuple(legs), ctx.airfield.id, ctx.end_airfield.id)
     return route, kept
@@ -546,6 +555,20 @@ def _sea_crossings(
         ((float(line[x, 0]), float(line[x, 1])), (float(line[y, 0]), float(line[y, 1])))
         for x, y in zip(exits, entries, strict=True)
     ]
+
+
+def _turn_beyond(
+    came_from: tuple[float, float], fix: tuple[float, float], area: Any
+) -> tuple[float, float]:
+    """A point 5 km on from ``fix`` (ahead, else to the side) inside ``area``: where a flight
+    to a single fix of a remote region turns, so that it does not fly back over its way in."""
+    ahead = float(GEOD.inv(came_from[0], came_from[1], fix[0], fix[1])[0])
+    for azimuth in (ahead, ahead + 90.0, ahead - 90.0):
+        lon, lat, _ = GEOD.fwd(fix[0], fix[1], azimuth, 5_000.0)
+        if shapely.contains_xy(area, lon, lat):
+            return (float(lon), float(lat))
+    lon, lat, _ = GEOD.fwd(fix[0], fix[1], ahead + 90.0, 5_000.0)
+    return (float(lon), float(lat))
 
 
 def _entry(
