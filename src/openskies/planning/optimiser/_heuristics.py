@@ -26,7 +26,13 @@ _FULL_ROUTE_MAX = 120  # routes up to this many points: 2-opt and or-opt over al
 _FULL_CELLS_MAX = 250_000  # route x candidate cells evaluated exactly before pruning
 _REPRICE_CELLS_MAX = 50_000  # same, when re-pricing points whose best edge was just used
 _NEIGHBOURS = 12  # nearest neighbours kept per point for long routes
-_SWAPS_PER_ROUND = 32  # exchanges tried (re-priced one by one) per swap evaluation
+_SWAPS_PER_ROUND = 32
+_LOST_CELLS_MAX = 20_000  # cells priced exactly for points with no neighbour on the route
+_LOST_EDGES_MIN = 16  # ... else over this many edges, at least, spread along the route
+_SWAP_CELLS_MAX = 40_000  # long routes: exchanges priced for this many route x point cells
+_SWAP_MIN_NODES = 16  # ... but for at least this many unvisited points
+_BATCH_MIN_NODES = 400  # more unvisited points than this: greedy insertion in rounds  # exchanges tried (re-priced one by one) per swap evaluation
+_BATCH_DIV = 2
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -218,11 +224,20 @@ class Moves:
         cost, pos = self._insertion_near(ra, nodes)
         lost = np.flatnonzero(~np.isfinite(cost))
         if lost.size:
-            # No neighbour on the route: price (a bounded sample of) them exactly.
-            room = max(1, _FULL_CELLS_MAX // ra.size)
-            if lost.size > room:
-                lost = np.sort(self.rng.choice(lost, size=room, replace=False))
-            cost[lost], pos[lost] = self._insertion_exact(ra, nodes[lost])
+            # No neighbour on the route: price them exactly, or, when that is too
+            # many cells, over every s-th edge of the route (a feasible position).
+            if lost.size * ra.size <= _LOST_CELLS_MAX:
+                cost[lost], pos[lost] = self._insertion_exact(ra, nodes[lost])
+            else:
+                edges = max(_LOST_EDGES_MIN, _LOST_CELLS_MAX // lost.size)
+                tails = np.unique(np.linspace(0, ra.size - 2, edges).astype(np.intp))
+                a, b = ra[tails], ra[tails + 1]
+                u = nodes[lost]
+                c = self.block(a, u) + self.block(b, u)
+                c -= self.pair(a, b)[:, None]
+                at = c.argmin(axis=0)
+                cost[lost] = c[at, np.arange(u.size)]
+                pos[lost] = tails[at]
         return cost, pos
 
     def _insertion_near(self, ra: IntArray, nodes: IntArray) -> tuple[FloatArray, IntArray]:
@@ -262,10 +277,12 @@ class Moves:
         if nodes.size == 0:
             return 0
         d = self.d
-        cost, pos = self.insertion_costs(np.asarray(tour.route, dtype=np.intp), nodes)
         weight = self.s[nodes]
         if noise > 0.0:
             weight = weight * self.rng.uniform(1.0 - noise, 1.0 + noise, nodes.size)
+        if nodes.size > _BATCH_MIN_NODES and nodes.size * len(tour.route) > _FULL_CELLS_MAX:
+            return self._greedy_batched(tour, nodes, weight, ignore_budget_count)
+        cost, pos = self.insertion_costs(np.asarray(tour.route, dtype=np.intp), nodes)
         alive = np.ones(nodes.size, dtype=bool)
         inserted = 0
         while True:
@@ -311,6 +328,56 @@ class Moves:
                     better = near_cost < cost[idx]
                     cost[idx[better]] = near_cost[better]
                     pos[idx[better]] = near_pos[better]
+        return inserted
+
+    def _greedy_batched(
+        self, tour: Tour, nodes: IntArray, weight: FloatArray, ignore_budget_count: int
+    ) -> int:
+        """Greedy insertion in rounds, for many points on a long route.
+
+        Each round prices every point at once (near-neighbour edges, O(points x k)),
+        then inserts, in decreasing score / extra-length order, the points whose best
+        edges are all different (their costs then add up exactly) while they fit, up
+        to half the route's edges per round. The route doubles at most per round, so a
+        route of m stops costs O(log m + m / batch) pricings instead of m.
+        """
+        alive = np.ones(nodes.size, dtype=bool)
+        inserted = 0
+        while not self.out_of_time():
+            live = np.flatnonzero(alive)
+            if live.size == 0:
+                break
+            ra = np.asarray(tour.route, dtype=np.intp)
+            cost, pos = self.insertion_costs(ra, nodes[live])
+            room = self.limit - tour.length
+            free = max(0, ignore_budget_count - inserted)
+            ok = np.flatnonzero(np.isfinite(cost) if free else cost <= room)
+            if ok.size == 0:
+                break
+            cap = max(1, (ra.size - 1) // _BATCH_DIV)
+            ratio = self._ratio(weight[live[ok]], cost[ok])
+            if ok.size > 4 * cap:
+                top = np.argpartition(-ratio, 4 * cap - 1)[: 4 * cap]
+                ok, ratio = ok[top], ratio[top]
+            order = ok[np.argsort(-ratio, kind="stable")]
+            used: set[int] = set()
+            picks: list[int] = []
+            for k in order.tolist():
+                edge = int(pos[k])
+                c = float(cost[k])
+                if edge in used or (len(picks) >= free and c > room):
+                    continue
+                used.add(edge)
+                picks.append(k)
+                room -= c
+                if len(picks) >= cap:
+                    break
+            if not picks:
+                break
+            for k in sorted(picks, key=lambda k: -int(pos[k])):
+                self.insert_at(tour, int(nodes[live[k]]), int(pos[k]), float(cost[k]))
+            alive[live[picks]] = False
+            inserted += len(picks)
         return inserted
 
     # ------------------------------------------------------------------ shortening
@@ -524,7 +591,7 @@ class Moves:
             return False
         ra = np.asarray(r, dtype=np.intp)
         if m * nodes.size > _FULL_CELLS_MAX:
-            room = max(1, _FULL_CELLS_MAX // m)
+            room = max(_SWAP_MIN_NODES, _SWAP_CELLS_MAX // m)
             cost, _ = self.insertion_costs(ra, nodes)
             ratio = self._ratio(self.s[nodes], cost)
             nodes = nodes[np.argpartition(-ratio, room - 1)[:room]]

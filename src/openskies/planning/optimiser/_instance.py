@@ -26,9 +26,35 @@ BUDGET_RTOL = 1e-9
 
 
 def _frozen(array: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    if array.dtype == np.float64 and not array.flags.writeable and array.base is None:
+        return array  # already a read-only array that no one else can write: no copy
     array = np.array(array, dtype=np.float64, copy=True)
     array.flags.writeable = False
     return array
+
+
+_CHUNK_CELLS = 2_000_000  # matrix cells per block in checks and distance computations
+
+
+def _finite_non_negative(dist: npt.NDArray[np.float64]) -> bool:
+    rows = max(1, _CHUNK_CELLS // max(dist.shape[1], 1))
+    return all(
+        bool(np.all(np.isfinite(b)) and not np.any(b < 0))
+        for b in (dist[lo : lo + rows] for lo in range(0, dist.shape[0], rows))
+    )
+
+
+def _symmetric(dist: npt.NDArray[np.float64]) -> bool:
+    """dist == dist.T within rtol 1e-9, checked by blocks (no n x n temporary)."""
+    n = dist.shape[0]
+    scale = max(float(dist.max()) if n > 1 else 0.0, 1.0)
+    rows = max(1, _CHUNK_CELLS // max(n, 1))
+    for lo in range(0, n, rows):
+        a = dist[lo : lo + rows]
+        b = dist[:, lo : lo + rows].T
+        if not np.allclose(a, b, rtol=1e-9, atol=1e-12 * scale):
+            return False
+    return True
 
 
 @dataclass(frozen=True, eq=False)
@@ -38,7 +64,7 @@ class OPInstance:
     ``dist[i, j]`` is the distance from point ``i`` to point ``j`` (same unit as
     ``budget``); ``scores[i]`` is the value of visiting point ``i`` (counted once).
     Every route starts at ``start`` and ends at ``end``; these may be the same point.
-    Arrays are copied and made read-only.
+    Arrays are copied and made read-only (a read-only array that owns its memory is kept).
     """
 
     budget: float
@@ -67,10 +93,9 @@ class OPInstance:
             raise InputError(f"coords must have one row per point ({n}), got {self.coords.shape}")
         if not (math.isfinite(budget) and budget >= 0):
             raise InputError(f"budget must be a finite number >= 0, got {self.budget!r}")
-        if not np.all(np.isfinite(dist)) or np.any(dist < 0):
+        if not _finite_non_negative(dist):
             raise InputError("dist must hold finite distances >= 0")
-        scale = float(dist.max()) if n > 1 else 0.0
-        if not np.allclose(dist, dist.T, rtol=1e-9, atol=1e-12 * max(scale, 1.0)):
+        if not _symmetric(dist):
             raise InputError("dist must be symmetric (dist[i, j] == dist[j, i])")
         if not np.all(np.isfinite(scores)) or np.any(scores < 0):
             raise InputError("scores must be finite numbers >= 0")
@@ -106,8 +131,12 @@ class OPInstance:
             raise InputError(f"xy must be an (n, 2) array of coordinates, got {points.shape}")
         if not np.all(np.isfinite(points)):
             raise InputError("xy must hold finite coordinates")
-        diff = points[:, None, :] - points[None, :, :]
-        dist = np.sqrt(np.einsum("ijk,ijk->ij", diff, diff))
+        dist = np.empty((points.shape[0], points.shape[0]))
+        rows = max(1, _CHUNK_CELLS // max(points.shape[0], 1))
+        for lo in range(0, points.shape[0], rows):  # by blocks of rows: O(n) extra memory
+            block = points[lo : lo + rows, None, :] - points[None, :, :]
+            dist[lo : lo + rows] = np.sqrt(np.einsum("ijk,ijk->ij", block, block))
+        dist.flags.writeable = False
         return cls(
             budget=budget,
             scores=np.asarray(scores, dtype=np.float64),
