@@ -26,13 +26,13 @@ _FULL_ROUTE_MAX = 120  # routes up to this many points: 2-opt and or-opt over al
 _FULL_CELLS_MAX = 250_000  # route x candidate cells evaluated exactly before pruning
 _REPRICE_CELLS_MAX = 50_000  # same, when re-pricing points whose best edge was just used
 _NEIGHBOURS = 12  # nearest neighbours kept per point for long routes
-_SWAPS_PER_ROUND = 32
+_SWAPS_PER_ROUND = 32  # exchanges tried (re-priced one by one) per swap evaluation
 _LOST_CELLS_MAX = 20_000  # cells priced exactly for points with no neighbour on the route
 _LOST_EDGES_MIN = 16  # ... else over this many edges, at least, spread along the route
 _SWAP_CELLS_MAX = 40_000  # long routes: exchanges priced for this many route x point cells
 _SWAP_MIN_NODES = 16  # ... but for at least this many unvisited points
-_BATCH_MIN_NODES = 400  # more unvisited points than this: greedy insertion in rounds  # exchanges tried (re-priced one by one) per swap evaluation
-_BATCH_DIV = 2
+_BATCH_MIN_NODES = 400  # more unvisited points than this on a long route: insert in rounds
+_BATCH_DIV = 2  # ... of at most (route edges / this) points each
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
