@@ -1,27 +1,36 @@
-"""Benchmark the OP solver against OR-Tools routing on the public orienteering sets.
+"""Benchmark the OP solver against PyVRP and OR-Tools on the public orienteering sets.
 
 Usage (from the repository root)::
 
     python benchmarks/op/run.py --time-limit 1 --sets tsiligirides,chao [--oplib]
+    python benchmarks/op/run.py --time-limit 1 --sets '' --oplib --oplib-max-n 99999 \\
+        --clock cpu --group band --peers pyvrp,ortools --csv out.csv
 
-Both solvers get the same wall-clock limit per instance, one core each (a pool of at
-most 2 worker processes; each worker runs ours, then OR-Tools, on one instance).
-Every route is checked feasible with real distances. The markdown table gives, per
-set: mean gap to the best-known value (BKS), BKS hits, mean wall time and mean time
-at which the final route was found, for ours and OR-Tools side by side. Instances
-are read from ``<repo>/../shared/benchmarks/op`` unless ``--root`` says otherwise.
+Every solver gets the same limit per instance, one core each (a pool of at most 2
+worker processes; each worker runs ours, then the peers, on one instance, so that the
+solvers are interleaved in time and see the same load). ``--clock cpu`` limits CPU time
+(``time.process_time``) instead of wall time, for all three alike: our solver and PyVRP
+check that clock in their stopping test, OR-Tools through a custom search limit; PyVRP's
+and OR-Tools' first solution cannot be interrupted, so their time can exceed the limit
+(the table shows it). Every route is checked feasible with real distances. The table
+gives, per set or size band: mean and worst gap to the best-known value (BKS), BKS hits
+and mean time per solver. ``--sample K`` keeps K instances per band, spread over the
+band's sorted list (a stratified sample). Instances are read from
+``<repo>/../shared/benchmarks/op`` unless ``--root`` says otherwise.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import os
 import platform
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -32,6 +41,9 @@ for extra in (HERE, REPO / "src"):
         sys.path.insert(0, str(extra))
 
 from openskies.planning.optimiser import OPInstance, read_op_instance, solve  # noqa: E402
+
+BANDS = ((400, "≤400"), (1000, "401–1000"), (2000, "1001–2000"), (10**9, ">2000"))
+PEERS = ("pyvrp", "ortools")
 
 
 @dataclass(frozen=True)
@@ -45,16 +57,21 @@ class Case:
 
 
 @dataclass(frozen=True)
+class Result:
+    solver: str
+    score: float
+    time_s: float
+    repaired: int  # points a peer's route lost to budget repair (rounding or infeasible)
+
+
+@dataclass(frozen=True)
 class Outcome:
     case: Case
-    ours_score: float
-    ours_length: float
-    ours_time_s: float
-    ours_best_found_s: float
-    ours_proven: bool
-    ortools_score: float | None
-    ortools_time_s: float | None
-    ortools_repaired: int | None
+    results: tuple[Result, ...]
+
+
+def band(n: int) -> str:
+    return next(label for top, label in BANDS if n <= top)
 
 
 def _cases(root: Path, sets: list[str], oplib: bool, oplib_max_n: int) -> list[Case]:
@@ -94,6 +111,21 @@ def _cases(root: Path, sets: list[str], oplib: bool, oplib_max_n: int) -> list[C
     return cases
 
 
+def _sample(cases: list[Case], per_band: int) -> list[Case]:
+    """``per_band`` cases of each size band, evenly spread over its list sorted by size."""
+    out: list[Case] = []
+    for _, label in BANDS:
+        rows = sorted(
+            (c for c in cases if band(c.n_points) == label), key=lambda c: (c.n_points, c.instance)
+        )
+        if len(rows) <= per_band:
+            out += rows
+        else:
+            step = len(rows) / per_band
+            out += [rows[int(i * step)] for i in range(per_band)]
+    return out
+
+
 def _load(case: Case) -> OPInstance:
     if case.collection == "oplib":
         from oplib import read_oplib
@@ -102,98 +134,70 @@ def _load(case: Case) -> OPInstance:
     return read_op_instance(case.path)
 
 
-def _run(job: tuple[Case, float, int, bool]) -> Outcome:
-    case, time_limit_s, seed, with_ortools = job
-    instance = _load(case)
-    ours = solve(instance, time_limit_s, seed=seed)
-    instance.check_route(ours.route)
-    ort_score = ort_time = ort_repaired = None
-    if with_ortools:
+def run_solver(
+    name: str, instance: OPInstance, time_limit_s: float, seed: int, clock: Callable[[], float]
+) -> Result:
+    """One solver on one instance; its route is checked feasible before it is scored."""
+    if name == "ours":
+        ours = solve(instance, time_limit_s, seed=seed, clock=clock)
+        instance.check_route(ours.route)
+        return Result(name, ours.score, ours.elapsed_s, 0)
+    if name == "pyvrp":
+        from pyvrp_op import solve_with_pyvrp
+
+        pv = solve_with_pyvrp(instance, time_limit_s, seed=seed, clock=clock)
+        instance.check_route(pv.route)
+        return Result(name, pv.score, pv.elapsed_s, pv.dropped_by_repair)
+    if name == "ortools":
         from ortools_op import solve_with_ortools
 
-        ort = solve_with_ortools(instance, time_limit_s)
+        ort = solve_with_ortools(instance, time_limit_s, clock=clock)
         instance.check_route(ort.route)
-        ort_score, ort_time, ort_repaired = ort.score, ort.elapsed_s, ort.dropped_by_repair
-    return Outcome(
-        case,
-        ours.score,
-        ours.length,
-        ours.elapsed_s,
-        ours.best_found_s,
-        ours.proven_optimal,
-        ort_score,
-        ort_time,
-        ort_repaired,
-    )
+        return Result(name, ort.score, ort.elapsed_s, ort.dropped_by_repair)
+    raise SystemExit(f"unknown solver {name!r}")
 
 
-def _gap(score: float, bks: float) -> float:
+def _run(job: tuple[Case, float, int, tuple[str, ...], str]) -> Outcome:
+    case, time_limit_s, seed, solvers, clock_name = job
+    clock = time.process_time if clock_name == "cpu" else time.perf_counter
+    instance = _load(case)
+    return Outcome(case, tuple(run_solver(s, instance, time_limit_s, seed, clock) for s in solvers))
+
+
+def gap(score: float, bks: float) -> float:
     return 100.0 * (bks - score) / bks if bks > 0 else 0.0
 
 
-def _summary(label: str, rows: list[Outcome], with_ortools: bool) -> list[str]:
+def _summary(label: str, rows: list[Outcome], solvers: tuple[str, ...]) -> list[str]:
     scored = [r for r in rows if r.case.bks is not None]
-    mean = statistics.mean
-    cells = [
-        label,
-        str(len(rows)),
-        f"{min(r.case.n_points for r in rows)}–{max(r.case.n_points for r in rows)}",
-    ]
-    if scored:
-        cells += [
-            f"{mean(_gap(r.ours_score, r.case.bks) for r in scored):.2f}",  # type: ignore[arg-type]
-            f"{max(_gap(r.ours_score, r.case.bks) for r in scored):.2f}",  # type: ignore[arg-type]
-            f"{sum(r.ours_score >= r.case.bks - 1e-6 for r in scored)}/{len(scored)}",  # type: ignore[operator]
-        ]
-    else:
-        cells += ["–", "–", "–"]
-    cells += [
-        f"{mean(r.ours_time_s for r in rows):.2f}",
-        f"{mean(r.ours_best_found_s for r in rows):.2f}",
-    ]
-    if with_ortools:
+    points = [r.case.n_points for r in rows]
+    cells = [label, str(len(rows)), f"{min(points)}–{max(points)}"]
+    for k, _ in enumerate(solvers):
         if scored:
-            cells += [
-                f"{mean(_gap(r.ortools_score, r.case.bks) for r in scored):.2f}",  # type: ignore[arg-type]
-                f"{sum(r.ortools_score >= r.case.bks - 1e-6 for r in scored)}/{len(scored)}",  # type: ignore[operator]
-            ]
+            gaps = [gap(r.results[k].score, r.case.bks) for r in scored]  # type: ignore[arg-type]
+            hits = sum(r.results[k].score >= r.case.bks - 1e-6 for r in scored)  # type: ignore[operator]
+            cells += [f"{statistics.mean(gaps):.2f}", f"{max(gaps):.2f}", f"{hits}/{len(scored)}"]
         else:
-            cells += ["–", "–"]
-        cells += [
-            f"{mean(r.ortools_time_s for r in rows):.2f}",  # type: ignore[misc]
-            f"{mean(r.ours_score for r in rows):.1f} / {mean(r.ortools_score for r in rows):.1f}",  # type: ignore[misc]
-            f"{sum(r.ours_score >= r.ortools_score for r in rows)}/{len(rows)}",  # type: ignore[operator]
-        ]
+            cells += ["–", "–", "–"]
+        cells.append(f"{statistics.mean(r.results[k].time_s for r in rows):.2f}")
     return cells
 
 
-def _table(outcomes: list[Outcome], with_ortools: bool) -> str:
-    head = [
-        "set",
-        "instances",
-        "points",
-        "ours gap %",
-        "ours max gap %",
-        "ours BKS hits",
-        "ours time s",
-        "ours time to best s",
-    ]
-    if with_ortools:
-        head += [
-            "OR-Tools gap %",
-            "OR-Tools BKS hits",
-            "OR-Tools time s",
-            "mean score ours / OR-Tools",
-            "ours ≥ OR-Tools",
-        ]
+def table(outcomes: list[Outcome], solvers: tuple[str, ...], group: str) -> str:
+    head = ["group", "instances", "points"]
+    for s in solvers:
+        head += [f"{s} gap %", f"{s} worst %", f"{s} BKS hits", f"{s} time s"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     groups: dict[str, list[Outcome]] = {}
+    key = (lambda o: band(o.case.n_points)) if group == "band" else (lambda o: o.case.set_name)
+    order = [label for _, label in BANDS] if group == "band" else []
     for outcome in outcomes:
-        groups.setdefault(outcome.case.set_name, []).append(outcome)
-    for name, rows in groups.items():
-        lines.append("| " + " | ".join(_summary(name, rows, with_ortools)) + " |")
+        groups.setdefault(key(outcome), []).append(outcome)
+    names = [g for g in order if g in groups] or list(groups)
+    for name in names:
+        lines.append("| " + " | ".join(_summary(name, groups[name], solvers)) + " |")
     if len(groups) > 1:
-        lines.append("| " + " | ".join(_summary("**all**", outcomes, with_ortools)) + " |")
+        lines.append("| " + " | ".join(_summary("**all**", outcomes, solvers)) + " |")
     return "\n".join(lines)
 
 
@@ -209,9 +213,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--oplib-max-n", type=int, default=400, help="largest OPLib instance (points)"
     )
+    parser.add_argument(
+        "--oplib-min-n", type=int, default=0, help="smallest OPLib instance (points)"
+    )
+    parser.add_argument(
+        "--sample", type=int, default=0, help="keep this many instances per size band"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=int, default=2, choices=(1, 2))
+    parser.add_argument("--peers", default="pyvrp,ortools", help="comma list of peers, or ''")
     parser.add_argument("--no-ortools", action="store_true", help="run our solver only")
+    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall")
+    parser.add_argument("--group", choices=("set", "band"), default="set")
     parser.add_argument(
         "--root", type=Path, default=DEFAULT_ROOT, help="shared benchmarks/op folder"
     )
@@ -219,9 +232,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     sets = [s.strip() for s in args.sets.split(",") if s.strip()]
-    cases = _cases(args.root, sets, args.oplib, args.oplib_max_n)
-    with_ortools = not args.no_ortools
-    jobs = [(case, args.time_limit, args.seed, with_ortools) for case in cases]
+    cases = [
+        c
+        for c in _cases(args.root, sets, args.oplib, args.oplib_max_n)
+        if c.collection != "oplib" or c.n_points >= args.oplib_min_n
+    ]
+    if args.sample:
+        cases = _sample(cases, args.sample)
+    peers = () if args.no_ortools else tuple(p for p in args.peers.split(",") if p)
+    solvers = ("ours", *peers)
+    jobs = [(case, args.time_limit, args.seed, solvers, args.clock) for case in cases]
+    load_before = os.getloadavg()
     started = time.perf_counter()
     if args.workers == 1:
         outcomes = [_run(job) for job in jobs]
@@ -229,21 +250,48 @@ def main(argv: list[str] | None = None) -> int:
         with ProcessPoolExecutor(max_workers=args.workers) as pool:
             outcomes = list(pool.map(_run, jobs, chunksize=1))
     wall = time.perf_counter() - started
+    load_after = os.getloadavg()
 
     if args.csv:
         with args.csv.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
-            writer.writerow([*asdict(cases[0]).keys(), *list(asdict(outcomes[0]).keys())[1:]])
-            for outcome in outcomes:
-                row = asdict(outcome)
-                writer.writerow([*row.pop("case").values(), *row.values()])
+            writer.writerow(
+                [
+                    "collection",
+                    "set",
+                    "instance",
+                    "n_points",
+                    "bks",
+                    "solver",
+                    "score",
+                    "time_s",
+                    "repaired",
+                ]
+            )
+            for o in outcomes:
+                c = o.case
+                for r in o.results:
+                    writer.writerow(
+                        [
+                            c.collection,
+                            c.set_name,
+                            c.instance,
+                            c.n_points,
+                            c.bks,
+                            r.solver,
+                            r.score,
+                            f"{r.time_s:.3f}",
+                            r.repaired,
+                        ]
+                    )
 
     command = "python benchmarks/op/run.py " + " ".join(sys.argv[1:] if argv is None else argv)
     print(
         f"<!-- {command} | {platform.python_version()} | {platform.machine()} | "
-        f"{args.workers} worker(s) | wall {wall:.0f} s -->"
+        f"{args.workers} worker(s) | {args.clock} clock | wall {wall:.0f} s | load average "
+        f"{load_before[0]:.1f} before, {load_after[0]:.1f} after -->"
     )
-    print(_table(outcomes, with_ortools))
+    print(table(outcomes, solvers, args.group))
     return 0
 
 
