@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from openskies import __version__
+from openskies.api.campaign_routes import router as campaign_router
 from openskies.api.custody_routes import router as custody_router
 from openskies.api.deps import Unauthorised, authenticated, service
 from openskies.api.plan_routes import geo_router
@@ -78,6 +79,7 @@ def create_app(
     app.include_router(treaty_router)
     app.include_router(plan_router)
     app.include_router(plan_version_router)
+    app.include_router(campaign_router)
     app.include_router(geo_router)
     app.include_router(custody_router)
     if (static_dir() / "index.html").is_file():  # the web app, when it has been built

@@ -11,6 +11,7 @@ import sys
 import typer
 
 from openskies import __version__
+from openskies.cli import plan_campaign as _plan_campaign  # noqa: F401  (registers `plan campaign`)
 from openskies.cli.custody import data_app, ledger_app
 from openskies.cli.plan_flight import app as plan_app
 from openskies.cli.server import audit_app, delegation_app, demo, exercise_app, serve

@@ -15,6 +15,9 @@ Public surface:
 - :func:`read_op_instance`: the standard benchmark file format (the only I/O here).
 - :func:`solve` -> :class:`OPSolution`: ``route`` (start ... end), ``score``,
   ``length`` (<= budget x (1 + 1e-9), always), ``upper_bound``, timings.
+- :func:`solve_team` -> :class:`TeamSolution`: team orienteering (several routes, each
+  within its own budget, each point counted once) by block-coordinate ascent
+  (:func:`ascend`, also used by the campaign planner with whole flight plans).
 
 Algorithm: iterated local search with ruin-and-recreate perturbations
 (Lourenço, Martin & Stützle 2003; Schrimpf et al. 2000), in pure Python + numpy:
@@ -65,5 +68,16 @@ G. A. Croes, Oper. Res. 6(6):791-812, 1958 • I. Or, PhD thesis, Northwestern, 
 from openskies.planning.optimiser._instance import BUDGET_RTOL, OPInstance, OPSolution
 from openskies.planning.optimiser._reader import read_op_instance
 from openskies.planning.optimiser._solve import solve
+from openskies.planning.optimiser._team import Ascent, TeamSolution, ascend, solve_team
 
-__all__ = ["BUDGET_RTOL", "OPInstance", "OPSolution", "read_op_instance", "solve"]
+__all__ = [
+    "BUDGET_RTOL",
+    "Ascent",
+    "OPInstance",
+    "OPSolution",
+    "TeamSolution",
+    "ascend",
+    "read_op_instance",
+    "solve",
+    "solve_team",
+]
