@@ -104,3 +104,27 @@ def test_plan_bad_input_is_a_problem(sqlite_only: None, world: World) -> None:
         },
     )
     assert bad_sites.status_code == 422 and "lon" in bad_sites.json()["detail"]
+
+
+def test_campaign_counts_each_site_once_across_valid_flights(
+    sqlite_only: None, world: World
+) -> None:
+    body = {
+        "observed": "POL",
+        "date": "2026-12-01",
+        "flights": ["pol-warszawa-okecie", "pol-warszawa-okecie"],
+        "time_limit": 1.0,
+    }
+    reply = world.call("DEU", "POST", "/api/plan/campaign", json=body)
+    assert reply.status_code == 200, reply.text
+    out = reply.json()
+    assert out["kind"] == "campaign" and len(out["flights"]) == 2
+    counted = [site for f in out["flights"] for site in f["sites_new"]]
+    assert len(counted) == len(set(counted)) == out["sites_observed"]
+    assert out["value"] >= out["sequential_value"]
+    for f in out["flights"]:
+        route = f["plan"]["features"][0]["properties"]
+        assert route["valid"] == f["valid"] and route["length_km"] <= f["budget_km"] + 1e-6
+        assert set(f["sites_new"]) <= set(route["sites_observed"])
+    bad = world.call("DEU", "POST", "/api/plan/campaign", json={**body, "flights": []})
+    assert bad.status_code == 422

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
-from openskies.api.deps import authenticated
-from openskies.api.plan_routes import _territories
+from openskies.api.deps import authenticated, services
 from openskies.planning import flight_context
 from openskies.planning.campaign import plan_campaign
 from openskies.planning.sites import demo_sites, sites_from_geojson
-from openskies.treaty import load_treaty_data
+from openskies.services.container import Services
 
 __all__ = ["router"]
 
@@ -35,11 +34,10 @@ class CampaignIn(BaseModel):
 
 
 @router.post("/campaign")
-def campaign(body: CampaignIn) -> dict[str, Any]:
+def campaign(body: CampaignIn, svc: Annotated[Services, Depends(services)]) -> dict[str, Any]:
     """The campaign: joint and sequential values, and per flight its check and GeoJSON plan."""
-    data = load_treaty_data()
     contexts = [
-        flight_context(data, _territories(), body.observed, name, body.date)
+        flight_context(svc.data, svc.territories(), body.observed, name, body.date)
         for name in body.flights
     ]
     sites = (

@@ -8,14 +8,14 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from openskies.bootstrap import shipped_territories, shipped_treaty_data
 from openskies.cli._common import console, parse_date, print_json, today
 from openskies.cli.plan import app
-from openskies.cli.plan_flight import _territories, aircraft_named
+from openskies.cli.plan_flight import aircraft_named
 from openskies.errors import InputError
 from openskies.planning import flight_context, read_sites
 from openskies.planning.campaign import plan_campaign
 from openskies.planning.sites import demo_sites
-from openskies.treaty import load_treaty_data
 
 __all__ = ["campaign"]
 
@@ -46,12 +46,13 @@ def campaign(
     """Plan several flights jointly: each site counts once, each flight valid on its own."""
     if not time_limit > 0:
         raise InputError("--time-limit: must be a positive number of seconds")
-    data = load_treaty_data()
+    data = shipped_treaty_data()
     day = parse_date(on, "--date") if on else today()
     found = aircraft_named(aircraft)
     extra = {} if found is None else {"aircraft": found}
     contexts = [
-        flight_context(data, _territories(), observed, name, day, **extra) for name in flights
+        flight_context(data, shipped_territories(), observed, name, day, **extra)
+        for name in flights
     ]
     candidates = (
         demo_sites(contexts[0].observed_states[0]) if sites == "demo" else read_sites(Path(sites))

@@ -53,3 +53,27 @@ def test_op_time_limit_must_be_positive(instance_file: Path) -> None:
     result = CliRunner().invoke(app, ["op", str(instance_file), "--time-limit", "0"])
     assert isinstance(result.exception, InputError)
     assert "--time-limit" in str(result.exception)
+
+
+def test_campaign_json_counts_each_site_once_and_names_each_airfield(tmp_path: Path) -> None:
+    from openskies.cli.main import app as main_app
+
+    sites = tmp_path / "sites.csv"
+    sites.write_text(
+        "id,lat,lon,value\na,52.40,20.95,3\nb,52.10,21.30,2\nc,51.80,19.45,5\nd,53.10,18.00,1\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        main_app,
+        [
+            "plan", "campaign", "--observed", "POL", "--date", "2019-06-01",
+            "--flight", "WARSZAWA-OKECIE", "--flight", "WARSZAWA-OKECIE",
+            "--sites", str(sites), "--time-limit", "1", "--json",
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert [f["airfield"] for f in out["flights"]] == ["Warszawa-Okecie"] * 2
+    counted = [s for f in out["flights"] for s in f["sites_new"]]
+    assert len(counted) == len(set(counted)) and set(counted) <= {"a", "b", "c", "d"}
+    assert out["value"] == pytest.approx(sum({"a": 3, "b": 2, "c": 5, "d": 1}[s] for s in counted))
