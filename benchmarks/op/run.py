@@ -244,46 +244,30 @@ def main(argv: list[str] | None = None) -> int:
     jobs = [(case, args.time_limit, args.seed, solvers, args.clock) for case in cases]
     load_before = os.getloadavg()
     started = time.perf_counter()
-    if args.workers == 1:
-        outcomes = [_run(job) for job in jobs]
-    else:
-        with ProcessPoolExecutor(max_workers=args.workers) as pool:
-            outcomes = list(pool.map(_run, jobs, chunksize=1))
-    wall = time.perf_counter() - started
-    load_after = os.getloadavg()
-
-    if args.csv:
-        with args.csv.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(
-                [
-                    "collection",
-                    "set",
-                    "instance",
-                    "n_points",
-                    "bks",
-                    "solver",
-                    "score",
-                    "time_s",
-                    "repaired",
-                ]
-            )
-            for o in outcomes:
+    handle = args.csv.open("w", newline="", encoding="utf-8") if args.csv else None
+    writer = csv.writer(handle) if handle else None
+    if writer:
+        writer.writerow(
+            ["collection", "set", "instance", "n_points", "bks", "solver", "score", "time_s",
+             "repaired", "load_1min"]
+        )  # fmt: skip
+    outcomes: list[Outcome] = []
+    with ProcessPoolExecutor(max_workers=args.workers) as pool:
+        for o in pool.map(_run, jobs, chunksize=1):
+            outcomes.append(o)
+            if writer and handle:  # one instance at a time: a long run can be followed
+                load = os.getloadavg()[0]
                 c = o.case
                 for r in o.results:
                     writer.writerow(
-                        [
-                            c.collection,
-                            c.set_name,
-                            c.instance,
-                            c.n_points,
-                            c.bks,
-                            r.solver,
-                            r.score,
-                            f"{r.time_s:.3f}",
-                            r.repaired,
-                        ]
-                    )
+                        [c.collection, c.set_name, c.instance, c.n_points, c.bks, r.solver,
+                         r.score, f"{r.time_s:.3f}", r.repaired, f"{load:.1f}"]
+                    )  # fmt: skip
+                handle.flush()
+    if handle:
+        handle.close()
+    wall = time.perf_counter() - started
+    load_after = os.getloadavg()
 
     command = "python benchmarks/op/run.py " + " ".join(sys.argv[1:] if argv is None else argv)
     print(
