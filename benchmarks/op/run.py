@@ -154,6 +154,20 @@ def run_solver(
         ort = solve_with_ortools(instance, time_limit_s, clock=clock)
         instance.check_route(ort.route)
         return Result(name, ort.score, ort.elapsed_s, ort.dropped_by_repair)
+    if name == "before":  # an earlier version of our solver, from BEFORE_SRC (a copy of it
+        # as the package ``optimiser_before``), given the same instance arrays and clock
+        sys.path.insert(0, os.environ["BEFORE_SRC"])
+        import optimiser_before
+
+        old = optimiser_before.OPInstance(
+            instance.budget, instance.scores, instance.dist, start=instance.start, end=instance.end
+        )
+        t0 = clock()
+        found = optimiser_before._solve._search(
+            old, time_limit_s, seed, None, None, optimiser_before._solve._Params(), clock
+        )
+        instance.check_route(found.route)
+        return Result(name, found.score, clock() - t0, 0)
     raise SystemExit(f"unknown solver {name!r}")
 
 
