@@ -46,6 +46,6 @@ def campaign(body: CampaignIn, svc: Annotated[Services, Depends(services)]) -> d
         else sites_from_geojson(body.sites, "sites")
     )
     result = plan_campaign(
-        contexts, sites, body.time_limit, body.hagl_m, max_rounds=0 if body.sequential else 3
+        contexts, sites, body.time_limit, body.hagl_m, max_rounds=0 if body.sequential else 2
     )
     return result.as_json()

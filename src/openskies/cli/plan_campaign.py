@@ -58,7 +58,7 @@ def campaign(
         demo_sites(contexts[0].observed_states[0]) if sites == "demo" else read_sites(Path(sites))
     )
     result = plan_campaign(
-        contexts, candidates, time_limit, hagl_m, max_rounds=0 if sequential else 3
+        contexts, candidates, time_limit, hagl_m, max_rounds=0 if sequential else 2
     )
     out = result.as_json()
     if as_json:

@@ -84,7 +84,7 @@ def plan_campaign(
     time_limit_s: float = 6.0,
     hagl_m: float | None = None,
     seed: int = 0,
-    max_rounds: int = 3,
+    max_rounds: int = 2,
 ) -> CampaignPlan:
     """Plan the flights of ``contexts`` jointly over ``sites`` within ``time_limit_s`` (about).
 

@@ -46,9 +46,28 @@ Algorithm: iterated local search with ruin-and-recreate perturbations
    beats the current one or scores at least 97 % of the best; after 200 rounds
    without a new best, go back to the best route.
 
+Long routes (hundreds of stops, thousands of targets) keep every step O(route x k) or
+O(targets x k) instead of O(route x targets): greedy refills insert in rounds (every
+target priced once per round at the edges next to its nearest neighbours, then the
+best-ratio targets with distinct edges inserted together, at most half the route's edges
+per round); targets with no neighbour on the route are priced over a spread sample of its
+edges; exchanges are priced for a bounded number of route x target cells; ruins remove at
+most 40 stops, so that a round repairs locally. Distance matrices are built and checked
+by blocks of rows (no n x n temporaries beyond the matrix itself).
+
+Why numpy and not compiled loops (numba): the flight planner runs in a fresh process per
+command with budgets of 1-5 s, and numba compiles at the first call: measured here
+(numba 0.68.1 wheel for Python 3.11, which does install without a toolchain), importing
+it took 0.5 CPU s and compiling one 2-opt loop 5.3 CPU s, i.e. more than the whole
+budget before the first route, plus 210 MB of numba and llvmlite. A cache on disk
+would hide this after the first run only, and is file I/O the pure core does not do.
+The algorithmic changes above are used instead; their effect is measured in
+``docs/benchmarks.md``.
+
 Deterministic for a given seed when the search ends on ``max_iterations``, on a
-target score or on the bound rather than on the clock. Benchmarks (public
-Tsiligirides, Chao et al. 1996 and OPLib sets vs OR-Tools routing): see
+target score or on the bound rather than on the clock (``solve`` takes the clock as an
+argument: ``time.process_time`` limits CPU time). Benchmarks (public Tsiligirides,
+Chao et al. 1996 and OPLib sets vs PyVRP and OR-Tools routing): see
 ``docs/benchmarks.md``.
 
 References: T. Tsiligirides, J. Oper. Res. Soc. 35(9):797-809, 1984 • I.-M. Chao,

@@ -62,18 +62,18 @@ def ascend(
     value: Callable[[frozenset[Key]], float],
     time_limit_s: float,
     *,
-    max_rounds: int = 4,
+    max_rounds: int = 2,
     clock: Callable[[], float] = time.perf_counter,
 ) -> Ascent[R]:
     """Sequential passes in several orders, then block-coordinate ascent, over ``count`` routes.
 
     ``plan(k, taken, seconds)`` gives route ``k`` planned without the points ``taken``
     (observed by the other routes), and the points it observes; ``value`` scores a set of
-    points (each counted once). The given order is planned first (the sequential plan);
-    then, up to ``max_rounds`` passes: the flights one after another in other orders
-    (reverse, rotations), and a round re-planning each route of the best pass without the
-    points of all the others, kept when the value grows. ``max_rounds=0``: the sequential
-    pass alone, with all the time.
+    points (each counted once). The given order is planned first, with half the time
+    (the sequential plan); in the other half, the flights one after another in up to
+    ``max_rounds - 1`` other orders (reverse, rotations), then one round re-planning each
+    route of the best pass without the points of all the others, kept when the value
+    grows. ``max_rounds=0``: the sequential pass alone, with all the time.
     """
     if count < 1:
         raise InputError("a campaign needs at least one flight")
@@ -90,8 +90,10 @@ def ascend(
             seen[k] = keys - taken
         return [routes[k] for k in range(count)], [seen[k] for k in range(count)]
 
-    share = max(time_limit_s / (count * passes), 1e-3)
-    routes, seen = sequential(orders[0], share)
+    # The sequential pass gets half the time (all of it alone); the other passes share the rest.
+    first_share = time_limit_s / count if passes == 1 else time_limit_s / (2 * count)
+    share = max(time_limit_s / (2 * count * max(passes - 1, 1)), 1e-3)
+    routes, seen = sequential(orders[0], max(first_share, 1e-3))
     first = best = value(frozenset().union(*seen))
     rounds = 0
     for order in orders[1:]:
@@ -133,7 +135,7 @@ def solve_team(
     time_limit_s: float,
     *,
     seed: int = 0,
-    max_rounds: int = 4,
+    max_rounds: int = 2,
     clock: Callable[[], float] = time.perf_counter,
 ) -> TeamSolution:
     """Team orienteering on one distance matrix: a route per ``(start, end, budget)``.
