@@ -27,6 +27,7 @@ _FULL_CELLS_MAX = 250_000  # route x candidate cells evaluated exactly before pr
 _REPRICE_CELLS_MAX = 50_000  # same, when re-pricing points whose best edge was just used
 _NEIGHBOURS = 12  # nearest neighbours kept per point for long routes
 _SWAPS_PER_ROUND = 32  # exchanges tried (re-priced one by one) per swap evaluation
+_LARGE_POINTS = 1000  # instances above this size: batched refills, sampled pricing, caps
 _LOST_CELLS_MAX = 20_000  # cells priced exactly for points with no neighbour on the route
 _LOST_EDGES_MIN = 16  # ... else over this many edges, at least, spread along the route
 _SWAP_CELLS_MAX = 40_000  # long routes: exchanges priced for this many route x point cells
@@ -126,6 +127,9 @@ class Moves:
         self._masks: dict[tuple[int, int], BoolArray] = {}
         points = np.unique(np.concatenate([candidates, [start, end]])).astype(np.intp)
         self.nb = nearest_neighbours(dist, points, _NEIGHBOURS)
+        # Instances of more than _LARGE_POINTS points take the long-route paths below
+        # (measured: they help above 1,000 points, not at 401-1,000; docs/benchmarks.md).
+        self.large = self.n > _LARGE_POINTS
 
     # ------------------------------------------------------------------ basics
     def out_of_time(self) -> bool:
@@ -226,7 +230,12 @@ class Moves:
         if lost.size:
             # No neighbour on the route: price them exactly, or, when that is too
             # many cells, over every s-th edge of the route (a feasible position).
-            if lost.size * ra.size <= _LOST_CELLS_MAX:
+            if not self.large:  # a bounded random sample of them, priced exactly
+                room = max(1, _FULL_CELLS_MAX // ra.size)
+                if lost.size > room:
+                    lost = np.sort(self.rng.choice(lost, size=room, replace=False))
+                cost[lost], pos[lost] = self._insertion_exact(ra, nodes[lost])
+            elif lost.size * ra.size <= _LOST_CELLS_MAX:
                 cost[lost], pos[lost] = self._insertion_exact(ra, nodes[lost])
             else:
                 edges = max(_LOST_EDGES_MIN, _LOST_CELLS_MAX // lost.size)
@@ -278,11 +287,17 @@ class Moves:
             return 0
         d = self.d
         weight = self.s[nodes]
-        if noise > 0.0:
-            weight = weight * self.rng.uniform(1.0 - noise, 1.0 + noise, nodes.size)
-        if nodes.size > _BATCH_MIN_NODES and nodes.size * len(tour.route) > _FULL_CELLS_MAX:
+        if (
+            self.large
+            and nodes.size > _BATCH_MIN_NODES
+            and nodes.size * len(tour.route) > _FULL_CELLS_MAX
+        ):
+            if noise > 0.0:
+                weight = weight * self.rng.uniform(1.0 - noise, 1.0 + noise, nodes.size)
             return self._greedy_batched(tour, nodes, weight, ignore_budget_count)
         cost, pos = self.insertion_costs(np.asarray(tour.route, dtype=np.intp), nodes)
+        if noise > 0.0:
+            weight = weight * self.rng.uniform(1.0 - noise, 1.0 + noise, nodes.size)
         alive = np.ones(nodes.size, dtype=bool)
         inserted = 0
         while True:
@@ -591,7 +606,10 @@ class Moves:
             return False
         ra = np.asarray(r, dtype=np.intp)
         if m * nodes.size > _FULL_CELLS_MAX:
-            room = max(_SWAP_MIN_NODES, _SWAP_CELLS_MAX // m)
+            if self.large:
+                room = max(_SWAP_MIN_NODES, _SWAP_CELLS_MAX // m)
+            else:
+                room = max(1, _FULL_CELLS_MAX // m)
             cost, _ = self.insertion_costs(ra, nodes)
             ratio = self._ratio(self.s[nodes], cost)
             nodes = nodes[np.argpartition(-ratio, room - 1)[:room]]

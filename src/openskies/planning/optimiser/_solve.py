@@ -49,7 +49,7 @@ class _Params:
     p_add_drop: float = 0.25  # overfill past the budget, shorten, drop the worst ratios
     # remaining probability: re-seed (ruin a long run, force an unvisited target in)
     ruin_fraction: float = 1 / 3  # at most this share of the stops is ruined
-    ruin_max: int = 40  # ... and at most this many (long routes: local ruins, cheap repairs)
+    ruin_max: int = 40  # ... and, on large instances, at most this many (local, cheap repairs)
     accept_fraction: float = 0.03  # record-to-record: accept if score >= (1 - f) * best
     reset_after: int = 200  # back to the best route after this many non-improving rounds
 
@@ -120,6 +120,7 @@ def _search(
     iterations = 0
     since_best = 0
     n_cand = max(int(cand.size), 1)
+    ruin_max = params.ruin_max if moves.large else n_cand  # local ruins on large instances
     p1 = params.p_segment
     p2 = p1 + params.p_random
     p3 = p2 + params.p_add_drop
@@ -131,7 +132,7 @@ def _search(
         iterations += 1
         t = cur.copy()
         inner = len(t.route) - 2
-        most = max(2, min(inner, 1 + int(inner * params.ruin_fraction), params.ruin_max))
+        most = max(2, min(inner, 1 + int(inner * params.ruin_fraction), ruin_max))
         kind = rng.random()
         if kind < p1 and inner > 0:
             k = min(int(rng.integers(1, most + 1)), inner)
@@ -142,7 +143,7 @@ def _search(
             positions = rng.choice(np.arange(1, inner + 1), size=k, replace=False)
             removed = moves.remove_positions(t, [int(x) for x in positions])
         elif kind < p3 or inner == 0:
-            k = int(rng.integers(1, max(2, min(n_cand, 1 + n_cand // 10, params.ruin_max)) + 1))
+            k = int(rng.integers(1, max(2, min(n_cand, 1 + n_cand // 10, ruin_max)) + 1))
             moves.greedy_insert(t, noise=0.5, ignore_budget_count=k)
             moves.shorten(t)
             removed = moves.drop_until_feasible(t)
@@ -150,7 +151,7 @@ def _search(
             free = moves.unvisited(t)
             removed = []
             if inner > 0:
-                k = int(rng.integers(1, min(inner, 2 * params.ruin_max) + 1))
+                k = int(rng.integers(1, min(inner, 2 * ruin_max) + 1))
                 p = int(rng.integers(1, inner - k + 2))
                 removed = moves.remove_positions(t, list(range(p, p + k)))
             if free.size:
