@@ -14,13 +14,14 @@ from __future__ import annotations
 import contextlib
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+
+from openskies.custody.fingerprint import ArraySource, luminance
 
 __all__ = ["ImageFile", "ImageFormat", "Unsupported", "open_image", "read_grey", "sniff"]
 
@@ -76,30 +77,27 @@ def sniff(head: bytes) -> ImageFormat | None:
     return None
 
 
-@dataclass
-class ImageFile:
-    """An opened image: rows on demand (``read``) and how to write a copy like it."""
+class ImageFile(ArraySource):
+    """An opened image: rows on demand (``read``) and how to write a copy like it.
 
-    format: ImageFormat
-    pixels: NDArray[Any]  # a memory map for TIFF, an array for PNG and JPEG
-    meta: dict[str, Any] = field(default_factory=dict)
-    _closers: list[Any] = field(default_factory=list)
+    ``array`` is a memory map for TIFF, an array for PNG and JPEG."""
+
+    def __init__(
+        self,
+        kind: ImageFormat,
+        pixels: NDArray[Any],
+        meta: dict[str, Any] | None = None,
+        closers: list[Any] | None = None,
+    ) -> None:
+        super().__init__(pixels)
+        self.format = kind
+        self.meta = meta or {}
+        self._closers = closers or []
 
     @property
-    def height(self) -> int:
-        return int(self.pixels.shape[0])
-
-    @property
-    def width(self) -> int:
-        return int(self.pixels.shape[1])
-
-    @property
-    def dtype(self) -> np.dtype[Any]:
-        return self.pixels.dtype
-
-    def read(self, y0: int, y1: int) -> NDArray[Any]:
-        """Rows [y0, y1) as an array."""
-        return np.asarray(self.pixels[y0:y1])
+    def pixels(self) -> NDArray[Any]:
+        """All the pixels (a memory map for TIFF)."""
+        return self.array
 
     def close(self) -> None:
         """Release the file and any temporary decoded copy."""
@@ -254,7 +252,6 @@ def _write_pillow(image: ImageFile, strips: Iterable[NDArray[Any]], path: Path) 
 
 def read_grey(path: Path) -> NDArray[np.float32]:
     """A suspect copy's grey levels (Rec. 601 luma), in any format Pillow or tifffile reads."""
-    from openskies.custody.fingerprint import luminance
 
     with path.open("rb") as handle:
         kind = sniff(handle.read(16))

@@ -24,11 +24,11 @@ from openskies.custody.fingerprint.register import Registration, register
 __all__ = ["ArraySource", "Delivery", "Trace", "TracedDelivery", "code_of", "trace"]
 
 
-@dataclass(frozen=True)
 class ArraySource:
-    """A ``RowSource`` over an array in memory."""
+    """A ``RowSource`` over an array (in memory, or a memory map)."""
 
-    array: NDArray[Any]
+    def __init__(self, array: NDArray[Any]) -> None:
+        self.array = array
 
     @property
     def height(self) -> int:
