@@ -8,7 +8,8 @@ attack traced on it); ``--copies`` attacked copies per attack are traced on ``--
 frames (each a new frame, a new object key and a new delivery: every copy is a fresh draw).
 Each trace scores ``--recipients`` deliveries of which one (or two, colluding) leaked: the
 others are innocents, and any of them named is a false attribution. Imagery: synthetic
-aerial frames (tests/unit/custody/_imagery.py), made here. Results go to stdout as JSON.
+aerial frames (tests/unit/custody/_imagery.py), made here. Results go to stdout as JSON,
+one line per small frame to stderr; ``--merge ERR...`` sums the lines of several runs.
 """
 
 from __future__ import annotations
@@ -160,7 +161,28 @@ def run_frame(width: int, height: int, copies: int, recipients: int) -> dict[str
     return out
 
 
+def merge_lines(paths: list[str]) -> dict[str, Any]:
+    """The summary of per-copy lines (stderr of runs with different ``--offset``)."""
+    by_k: dict[int, dict[str, Any]] = {}
+    for path in paths:
+        for text in Path(path).read_text(encoding="utf-8").splitlines():
+            if text.startswith("{"):
+                line = json.loads(text)
+                by_k[line["k"]] = line
+    lines = [by_k[k] for k in sorted(by_k)]
+    names = [*ATTACKS, "collusion2"]
+    return {
+        "copies": len(lines),
+        "psnr_db_min": round(min(line["psnr"] for line in lines), 2),
+        "psnr_db_mean": round(float(np.mean([line["psnr"] for line in lines])), 2),
+        "attacks": {name: summarise([line[name] for line in lines]) for name in names},
+    }
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--merge"]:
+        print(json.dumps(merge_lines(sys.argv[2:]), indent=1))
+        return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--frame", default="8000x6000", help="real-size frame, WxH")
     parser.add_argument("--frame-copies", type=int, default=2, help="attacked copies per attack")

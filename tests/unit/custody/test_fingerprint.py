@@ -164,3 +164,16 @@ def test_16_bit_and_colour_frames_are_fingerprinted() -> None:
         assert psnr(image, copy, peak) >= 42.0
         result = trace(ArraySource(image), carrier, DELIVERIES[:4], luminance(copy))
         assert [t.delivery.recipient for t in result.named] == ["S00"]
+
+
+def test_many_to_one_feature_matches_do_not_give_a_degenerate_placement() -> None:
+    """A frame of the benchmark where RANSAC had fitted a map of zero scale to ~100 matches
+    landing on one suspect point: matches are now one-to-one and such maps are refused."""
+    image = terrain(SIZE, SIZE, seed=1154)
+    carrier = Carrier(b"key-154", SIZE, SIZE, 1.0, FingerprintParams())
+    leaker = Delivery("d154", "R00", b"154-0", 0)  # the benchmark's recipient and seed
+    leaked = attacks(154)["combined"](fingerprint(image, carrier, leaker))
+    registration = register(ArraySource(image), luminance(leaked))
+    assert 0.45 < np.sqrt(abs(np.linalg.det(registration.matrix[:, :2]))) < 0.55
+    result = trace(ArraySource(image), carrier, [leaker, *DELIVERIES], luminance(leaked))
+    assert [t.delivery.recipient for t in result.named] == ["R00"]

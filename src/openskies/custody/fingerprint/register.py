@@ -77,16 +77,26 @@ def _similarity(original: F32, suspect: F32) -> tuple[NDArray[np.float64], int]:
     good = [
         m for m, n in (pair for pair in matches if len(pair) == 2) if m.distance < 0.75 * n.distance
     ]
+    # one suspect point for one original point: many-to-one matches (say, on the black
+    # corners a rotation leaves) let RANSAC fit a degenerate map of zero scale
+    best: dict[int, cv2.DMatch] = {}
+    for m in good:
+        if m.trainIdx not in best or m.distance < best[m.trainIdx].distance:
+            best[m.trainIdx] = m
+    good = list(best.values())
     if len(good) < 8:
         raise RegistrationError(f"{len(good)} matching features; at least 8 are needed")
     src = np.array([points_o[m.queryIdx].pt for m in good], dtype=np.float32)
     dst = np.array([points_s[m.trainIdx].pt for m in good], dtype=np.float32)
-    matrix, inliers = cv2.estimateAffinePartial2D(
-        src, dst, method=cv2.RANSAC, ransacReprojThreshold=3.0, maxIters=5000, confidence=0.999
-    )
-    count = int(inliers.sum()) if inliers is not None else 0
-    if matrix is None or count < 8:
-        raise RegistrationError(f"{count} consistent matches; at least 8 are needed")
+    for method in (cv2.RANSAC, cv2.LMEDS):
+        matrix, inliers = cv2.estimateAffinePartial2D(
+            src, dst, method=method, ransacReprojThreshold=3.0, maxIters=5000, confidence=0.999
+        )
+        count = int(inliers.sum()) if inliers is not None else 0
+        if matrix is not None and count >= 8 and 0.05 < _zoom(matrix) < 20:
+            break
+    else:
+        raise RegistrationError("no consistent placement of the suspect on the original")
     return matrix.astype(np.float64), count
 
 
