@@ -11,7 +11,7 @@ from rich.table import Table
 from openskies.bootstrap import shipped_territories, shipped_treaty_data
 from openskies.cli._common import console, parse_date, print_json, today
 from openskies.cli.plan import app
-from openskies.cli.plan_flight import aircraft_named
+from openskies.cli.plan_flight import _options
 from openskies.errors import InputError
 from openskies.planning import flight_context, read_sites
 from openskies.planning.campaign import plan_campaign
@@ -48,8 +48,7 @@ def campaign(
         raise InputError("--time-limit: must be a positive number of seconds")
     data = shipped_treaty_data()
     day = parse_date(on, "--date") if on else today()
-    found = aircraft_named(aircraft)
-    extra = {} if found is None else {"aircraft": found}
+    extra = _options(aircraft)
     contexts = [
         flight_context(data, shipped_territories(), observed, name, day, **extra)
         for name in flights
