@@ -7,9 +7,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from openskies.adapters.database import make_engine, make_session_factory, upgrade
 from openskies.adapters.exercise import advance_exercise, exercise_clock, stop_exercise
+from openskies.adapters.orm import AuditRow
 from openskies.bootstrap import Settings, build_app
 from openskies.services.clock import ExerciseClock, FixedClock, exercise_time
 from openskies.services.delegations import create_delegation
@@ -60,6 +62,12 @@ def test_serve_clock_is_kept_in_the_database_for_every_replica(
         )
         assert refused.status_code == 422
         assert refused.json()["violations"][0]["citation"].startswith("Ann. A §II")
+    with sessions.begin() as session:  # an entry written during the exercise is marked
+        create_delegation(session, load_treaty_data(), "POL", START)
+    with sessions() as session:
+        entries = session.execute(select(AuditRow).order_by(AuditRow.seq)).scalars().all()
+        assert "clock" not in entries[0].details  # written before the exercise began
+        assert entries[-1].details.get("clock") == "exercise"
     stop_exercise(sessions)
     assert exercise_clock(sessions) is None
     engine.dispose()

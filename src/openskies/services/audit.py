@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from openskies.adapters.database import insert_ignore
-from openskies.adapters.orm import AuditHeadRow, AuditRow
+from openskies.adapters.orm import AuditHeadRow, AuditRow, ExerciseClockRow
 from openskies.missions.audit import GENESIS, AuditEntry, entry_hash, verify_chain
 
 __all__ = ["append_audit", "verify_audit"]
@@ -27,7 +27,8 @@ def append_audit(
     obj: str,
     details: dict[str, Any] | None = None,
 ) -> AuditRow:
-    """Append one entry to the chain, inside the session's transaction."""
+    """Append one entry to the chain, inside the session's transaction; during an exercise
+    the entry says so (``"clock": "exercise"``), its time being exercise time."""
     insert_ignore(session, AuditHeadRow, id=1, seq=0, hash=GENESIS)
     head = session.execute(
         select(AuditHeadRow).where(AuditHeadRow.id == 1).with_for_update()
@@ -35,6 +36,8 @@ def append_audit(
     session.refresh(head)
     seq = head.seq + 1
     body = details or {}
+    if session.get(ExerciseClockRow, 1) is not None:  # `serve --clock`: not real time
+        body = {**body, "clock": "exercise"}
     digest = entry_hash(seq, at, actor, action, obj, body, head.hash)
     row = AuditRow(
         seq=seq,
