@@ -14,6 +14,7 @@ from difflib import SequenceMatcher
 from enum import StrEnum
 from typing import Any
 
+from openskies.errors import InputError
 from openskies.missions.errors import Refusal
 from openskies.missions.policy import Action, Role, allowed, citation_for
 
@@ -90,13 +91,18 @@ def fixes_of(route: dict[str, Any]) -> list[Fix]:
         return []
     coords = lines[0]["geometry"].get("coordinates") or []
     legs = (lines[0].get("properties") or {}).get("legs") or []
+    if not isinstance(coords, list) or not isinstance(legs, list):
+        raise InputError("route: coordinates and properties.legs are lists")
     out = []
     for i, point in enumerate(coords):
         leg = legs[min(i, len(legs) - 1)] if legs else {}
         height = leg.get("hagl_m") if isinstance(leg, dict) else None
-        out.append(
-            Fix(i, float(point[0]), float(point[1]), None if height is None else float(height))
-        )
+        try:
+            lon, lat = float(point[0]), float(point[1])
+            hagl = None if height is None else float(height)
+        except (TypeError, ValueError, IndexError, KeyError):
+            raise InputError(f"route: point {i}: [lon, lat] numbers, hagl_m a number") from None
+        out.append(Fix(i, lon, lat, hagl))
     return out
 
 

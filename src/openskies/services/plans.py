@@ -170,11 +170,12 @@ def record_plan_step(
             session, plan, VersionKind.MISSION_PLAN, author, now, body["route"], details
         )
         return {"plan_id": plan.id, "version": v.number}
-    plan = session.execute(
+    found = session.execute(
         select(PlanRow).where(PlanRow.flight_id == flight.id)
     ).scalar_one_or_none()
-    if plan is None:
+    if found is None:
         return None
+    plan = found
     if step == "propose_changes" and body.get("route"):
         current = _latest(session, plan, VersionKind.MISSION_PLAN)
         assert current is not None  # a plan exists only once submitted
@@ -240,6 +241,8 @@ def unread_by_flight(session: Session, state: str) -> dict[str, int]:
         ).where(MessageRow.sender != state, MessageRow.flight_id.is_not(None))
     ).all()
     for mid, flight_id, recipients, to_all in rows:
+        if flight_id is None:
+            continue
         if (state in recipients or to_all) and mid > marks.get(flight_id, 0):
             counts[flight_id] = counts.get(flight_id, 0) + 1
     return counts
@@ -438,6 +441,7 @@ class PlanService:
 def _details(body: dict[str, Any]) -> dict[str, Any]:
     keys = ("airfield", "date", "hagl_m", "sensors", "sites", "check")
     out = {k: body.get(k) for k in keys if body.get(k) is not None}
-    if isinstance(out.get("date"), date):
-        out["date"] = out["date"].isoformat()
+    day = out.get("date")
+    if isinstance(day, date):
+        out["date"] = day.isoformat()
     return out

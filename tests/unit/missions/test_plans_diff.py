@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from openskies.errors import InputError
 from openskies.missions.errors import Refusal
 from openskies.missions.lifecycle import CHANGE_GROUNDS
 from openskies.missions.notification import check_notification
@@ -143,3 +144,10 @@ def test_steps_for_a_third_state_are_none_and_the_observed_party_may_prohibit() 
     assert steps["acknowledge"]["next"] and not steps["accept_mission_plan"]["next"]
     grounds = {g["value"]: g["citation"] for g in steps["prohibit"]["grounds"]}
     assert grounds == {"late_arrival": "Art. VIII §I ¶2", "treaty_breach": "Art. VIII §I ¶1"}
+
+
+def test_a_route_with_bad_coordinates_is_an_input_error_naming_the_point() -> None:
+    bad = route(BASE)
+    bad["features"][0]["geometry"]["coordinates"][1] = ["a", "b"]
+    with pytest.raises(InputError, match="point 1"):
+        route_diff(route(BASE), bad)
