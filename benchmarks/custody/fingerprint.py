@@ -84,9 +84,13 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "false_attributions": sum(r["false"] for r in rows),
         "innocent_tests": innocents,
         "undecided": sum(r["undecided"] for r in rows),
-        "min_leaker_score": round(min(min(r["score"]) for r in rows), 2),
+        "min_leaker_score": round(
+            min((min(r["score"]) for r in rows if r["score"]), default=0.0), 2
+        ),
         "max_innocent_score": round(max(r["best_innocent"] for r in rows), 2),
-        "mean_threshold": round(float(np.mean([r["threshold"] for r in rows])), 2),
+        "mean_threshold": round(
+            float(np.mean([r["threshold"] for r in rows if np.isfinite(r["threshold"])])), 2
+        ),
     }
 
 
