@@ -41,7 +41,7 @@ def campaign(body: CampaignIn, svc: Annotated[Services, Depends(services)]) -> d
         for name in body.flights
     ]
     sites = (
-        demo_sites(contexts[0].observed_states[0])
+        demo_sites(*contexts[0].observed_states)
         if body.sites is None
         else sites_from_geojson(body.sites, "sites")
     )

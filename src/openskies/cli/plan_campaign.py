@@ -54,7 +54,7 @@ def campaign(
         for name in flights
     ]
     candidates = (
-        demo_sites(contexts[0].observed_states[0]) if sites == "demo" else read_sites(Path(sites))
+        demo_sites(*contexts[0].observed_states) if sites == "demo" else read_sites(Path(sites))
     )
     result = plan_campaign(
         contexts, candidates, time_limit, hagl_m, max_rounds=0 if sequential else 2
