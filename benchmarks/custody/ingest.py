@@ -10,8 +10,6 @@ fsync), and (3) the whole HTTP path: ``POST /api/flights/{id}/data`` to a runnin
 from __future__ import annotations
 
 import argparse
-import base64
-import json
 import os
 import shutil
 import subprocess
@@ -24,9 +22,11 @@ from pathlib import Path
 
 import httpx2 as httpx
 
+from openskies.adapters.custody_client import CustodyClient, http_client
 from openskies.adapters.database import make_engine, make_session_factory, upgrade
 from openskies.adapters.object_store import LocalObjectStore
 from openskies.adapters.orm import FlightRow
+from openskies.custody import Ed25519Signer
 from openskies.services.delegations import create_delegation
 from openskies.treaty import load_treaty_data
 
@@ -109,30 +109,22 @@ def main() -> None:
                     break
                 except httpx.TransportError:
                     time.sleep(0.05)
-            annotation = (
-                base64.urlsafe_b64encode(
-                    json.dumps(
-                        {
-                            "flight_reference": f"OS{now.year % 10}001",
-                            "flight_date": now.date().isoformat(),
-                            "sensor": "OPBP",
-                            "configuration": "INT1V",
-                            "records": [],
-                        }
-                    ).encode()
-                )
-                .decode()
-                .rstrip("=")
+            annotation = {
+                "flight_reference": f"OS{now.year % 10}001",
+                "flight_date": now.date().isoformat(),
+                "sensor": "OPBP",
+                "configuration": "INT1V",
+                "records": [],
+            }
+            client = CustodyClient(
+                http_client("http://127.0.0.1:8791", token, timeout=3600),
+                Ed25519Signer.generate(),
             )
-            t = time.perf_counter()
-            response = httpx.post(
-                "http://127.0.0.1:8791/api/flights/bench/data",
-                content=chunks_of(source),
-                timeout=3600,
-                headers={"Authorization": f"Bearer {token}", "X-Annotation": annotation},
-            )
+            client.register_key()
+            t = time.perf_counter()  # includes the client's own hashing pass (it signs the hash)
+            client.upload("bench", source, annotation)
             http_s = time.perf_counter() - t
-            response.raise_for_status()
+            client.http.close()
         finally:
             server.terminate()
             server.wait(10)

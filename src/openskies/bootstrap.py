@@ -38,6 +38,7 @@ from openskies.services.clock import Clock, SystemClock
 from openskies.services.container import Services
 from openskies.services.custody import CustodyService
 from openskies.services.fingerprints import Fingerprints
+from openskies.services.ledger import LedgerService
 from openskies.services.missions import MissionService, RouteChecker
 from openskies.treaty import Finding, TreatyData, load_treaty_data
 
@@ -180,6 +181,7 @@ def open_services(
             custody=CustodyService(
                 sessions, data, clock, store, Fingerprints(store, settings.fingerprint)
             ),
+            ledger=LedgerService(sessions, clock),
         )
     finally:
         engine.dispose()

@@ -17,8 +17,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
+from openskies.adapters.custody_client import CustodyClient
 from openskies.adapters.database import make_engine, make_session_factory, normalise_url, upgrade
 from openskies.bootstrap import Settings, build_app
+from openskies.custody import Ed25519Signer
 from openskies.services.clock import FixedClock
 from openskies.services.delegations import create_delegation
 from openskies.treaty import load_treaty_data
@@ -69,6 +71,7 @@ class World:
         upgrade(self.engine)
         self.sessions = make_session_factory(self.engine)
         self.tokens: dict[str, str] = {}
+        self.clients: dict[str, CustodyClient] = {}
         with self.sessions.begin() as session:
             for code in ("DEU", "POL", "FRA", "USA", "PRT", "GBR", "BEL", "NLD", "ESP"):
                 _, self.tokens[code] = create_delegation(
@@ -80,6 +83,18 @@ class World:
         self.client = TestClient(
             build_app(settings, clock=clock, data=fixture_data(), route_checker=checker)
         )
+
+    def custody(self, state: str) -> CustodyClient:
+        """``state``'s custody client: a key made here (as on its own machine), registered
+        on first use, signing with the world's clock."""
+        if state not in self.clients:
+            http = TestClient(
+                self.client.app, headers={"Authorization": f"Bearer {self.tokens[state]}"}
+            )
+            client = CustodyClient(http, Ed25519Signer.generate(), now=self.clock.now)
+            client.register_key()
+            self.clients[state] = client
+        return self.clients[state]
 
     def call(self, state: str, method: str, path: str, **kw: Any) -> Any:
         headers = {"Authorization": f"Bearer {self.tokens[state]}", **kw.pop("headers", {})}

@@ -4,6 +4,7 @@ half-written; a changed byte in the store or in the log is detected by the CLI."
 from __future__ import annotations
 
 import base64
+import io
 import json
 import os
 import signal
@@ -18,8 +19,10 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 
+from openskies.adapters.custody_client import CustodyClient, http_client
 from openskies.adapters.database import make_engine, make_session_factory, upgrade
 from openskies.adapters.orm import FlightRow
+from openskies.custody import Ed25519Signer, ingest_event
 from openskies.services.delegations import create_delegation
 from openskies.treaty import load_treaty_data
 
@@ -47,8 +50,8 @@ def _port() -> int:
 
 
 class Server:
-    def __init__(self, data_dir: Path) -> None:
-        self.data_dir, self.port = data_dir, _port()
+    def __init__(self, data_dir: Path, port: int | None = None) -> None:
+        self.data_dir, self.port = data_dir, port or _port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -86,17 +89,17 @@ class Server:
         )
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[Server, dict[str, str], str]]:
-    engine = make_engine(f"sqlite+pysqlite:///{tmp_path / 'openskies.sqlite3'}")
+def seed(data_dir: Path, codes: tuple[str, ...]) -> dict[str, str]:
+    """A server's database with delegations (their tokens) and flight f1 of DEU over POL,
+    already completed (the clock of a real server cannot be moved)."""
+    engine = make_engine(f"sqlite+pysqlite:///{data_dir / 'openskies.sqlite3'}")
     upgrade(engine)
     sessions = make_session_factory(engine)
     now = datetime.now(UTC)
     tokens = {}
     with sessions.begin() as session:
-        for code in ("DEU", "POL"):
+        for code in codes:
             _, tokens[code] = create_delegation(session, load_treaty_data(), code, now)
-        # a flight already completed (the clock of a real server cannot be moved)
         session.add(
             FlightRow(
                 id="f1",
@@ -117,6 +120,12 @@ def server(tmp_path: Path) -> Iterator[tuple[Server, dict[str, str], str]]:
             )
         )
     engine.dispose()
+    return tokens
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[Server, dict[str, str], str]]:
+    tokens = seed(tmp_path, ("DEU", "POL"))
     srv = Server(tmp_path)
     srv.start()
     yield srv, tokens, "f1"
@@ -127,13 +136,11 @@ def server(tmp_path: Path) -> Iterator[tuple[Server, dict[str, str], str]]:
 
 def test_a_crash_during_upload_loses_no_acknowledged_object(server) -> None:
     srv, tokens, flight = server
-    headers = {"Authorization": f"Bearer {tokens['DEU']}", "X-Annotation": ANNOTATION}
+    deu = CustodyClient(http_client(srv.url, tokens["DEU"]), Ed25519Signer.generate())
+    deu.register_key()
     first = os.urandom(3 << 20)
-    acked = httpx.post(
-        f"{srv.url}/api/flights/{flight}/data", content=first, headers=headers, timeout=60
-    )
-    assert acked.status_code == 201, acked.text
-    sha = acked.json()["sha256"]
+    acked = deu.upload(flight, first, json.loads(base64.urlsafe_b64decode(ANNOTATION + "==")))
+    sha = acked["sha256"]
 
     def slow_body() -> Iterator[bytes]:
         for index in range(64):
@@ -141,6 +148,13 @@ def test_a_crash_during_upload_loses_no_acknowledged_object(server) -> None:
             if index == 8:
                 srv.kill()  # the server dies with a quarter of the upload received
 
+    event = ingest_event(datetime.now(UTC), "DEU", "0" * 64, 64 << 18, "OS6001", "DEU", "POL")
+    signed = base64.urlsafe_b64encode(json.dumps(deu.sign(event).as_json()).encode()).decode()
+    headers = {
+        "Authorization": f"Bearer {tokens['DEU']}",
+        "X-Annotation": ANNOTATION,
+        "X-Custody-Event": signed,
+    }
     with pytest.raises(httpx.TransportError):
         httpx.post(
             f"{srv.url}/api/flights/{flight}/data", content=slow_body(), headers=headers, timeout=60
@@ -148,8 +162,12 @@ def test_a_crash_during_upload_loses_no_acknowledged_object(server) -> None:
     objects = srv.data_dir / "objects"
     assert any(objects.rglob("*")), "the interrupted upload left its temporary file"
     srv.start()  # restart: partial files are removed at start-up
-    got = httpx.get(f"{srv.url}/api/data/{sha}", headers=headers, timeout=60)
-    assert got.status_code == 200 and got.content == first
+    deu.http.close()
+    deu.http = http_client(srv.url, tokens["DEU"])  # the old connection died with the server
+    got = io.BytesIO()
+    deu.download(sha, got)
+    deu.http.close()
+    assert got.getvalue() == first
     stored = [p for p in objects.rglob("*") if p.is_file()]
     assert [p.name for p in stored] == [sha[2:]] or len(stored) == 1
     verified = srv.cli("data", "verify", "--json")
@@ -169,7 +187,7 @@ def test_a_crash_during_upload_loses_no_acknowledged_object(server) -> None:
     assert srv.cli("ledger", "export", "--out", str(log), "--keys", str(keys)).returncode == 0
     assert srv.cli("ledger", "verify", str(log), "--keys", str(keys)).returncode == 0
     doc = json.loads(log.read_text())
-    doc["leaves"][0] = doc["leaves"][0].replace('"POL"', '"FRA"')
+    doc["leaves"][1] = doc["leaves"][1].replace('"POL"', '"FRA"')
     log.write_text(json.dumps(doc))
     tampered = srv.cli("ledger", "verify", str(log), "--keys", str(keys))
     assert tampered.returncode == 1 and "BROKEN" in tampered.stderr

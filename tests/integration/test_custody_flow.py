@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import copy
 import hashlib
+import io
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,9 +14,15 @@ from typing import Any
 
 import pytest
 
+from openskies.adapters.custody_client import ServerError
 from openskies.adapters.object_store import LocalObjectStore
 from openskies.custody import (
+    Ed25519Signer,
+    delivery_event,
+    download_event,
+    key_id,
     parse_public_keys,
+    sign_event,
     verify_log_document,
     verify_store,
 )
@@ -26,8 +33,8 @@ START = datetime(2020, 6, 1, 8, 0, tzinfo=UTC)
 PAYLOAD = hashlib.sha256(b"seed").digest() * 40_000  # 1.28 MB of "imagery"
 
 
-def annotation() -> str:
-    doc = {
+def annotation_doc() -> dict[str, Any]:
+    return {
         "flight_reference": "OS0001",
         "flight_date": "2020-06-06",
         "sensor": "OPBP",
@@ -43,7 +50,10 @@ def annotation() -> str:
             }
         ],
     }
-    return base64.urlsafe_b64encode(json.dumps(doc).encode()).decode().rstrip("=")
+
+
+def annotation() -> str:
+    return base64.urlsafe_b64encode(json.dumps(annotation_doc()).encode()).decode().rstrip("=")
 
 
 def request_doc() -> dict[str, Any]:
@@ -120,68 +130,63 @@ def _fly(world: World) -> str:
 def test_custody_from_ingest_to_refusal_proved_by_the_ledger(custody_world) -> None:
     world, objects = custody_world
     fid = _fly(world)
-    early = world.call(
-        "POL",
-        "POST",
-        f"/api/flights/{fid}/data",
-        content=PAYLOAD,
-        headers={"X-Annotation": annotation()},
-    )
-    assert early.status_code == 403  # only the observing Party takes the original
-    up = world.call(
-        "DEU",
-        "POST",
-        f"/api/flights/{fid}/data",
-        content=PAYLOAD,
-        headers={"X-Annotation": annotation()},
-    )
-    assert up.status_code == 201, up.text
-    sha = up.json()["sha256"]
-    assert sha == hashlib.sha256(PAYLOAD).hexdigest() and up.json()["size"] == len(PAYLOAD)
+    deu, pol, fra = (world.custody(s) for s in ("DEU", "POL", "FRA"))
+    with pytest.raises(ServerError, match="403"):  # only the observing Party takes the original
+        pol.upload(fid, PAYLOAD, annotation_doc())
+    up = deu.upload(fid, PAYLOAD, annotation_doc())
+    sha = up["sha256"]
+    assert sha == hashlib.sha256(PAYLOAD).hexdigest() and up["size"] == len(PAYLOAD)
 
     # Art. IX §III ¶2: the observed Party gets its first generation duplicate.
-    assert world.call("POL", "GET", f"/api/data/{sha}").status_code == 403
-    world.call("DEU", "POST", f"/api/data/{sha}/deliver-duplicate")
-    assert world.call("POL", "GET", f"/api/data/{sha}").content == PAYLOAD
+    with pytest.raises(ServerError, match="403"):
+        pol.download(sha, io.BytesIO())
+    deu.deliver_duplicate(sha)
+    got = io.BytesIO()
+    pol.download(sha, got)
+    assert got.getvalue() == PAYLOAD
 
     # Art. IX §IV ¶1: a third State Party requests copies and receives them.
     world.clock.at = datetime(2020, 7, 1, 9, tzinfo=UTC)
-    asked = world.call("FRA", "POST", f"/api/data/{sha}/requests", json=request_doc()).json()
+    asked = fra.request_copy(sha, request_doc())
     assert asked["state"] == "requested"
-    delivered = world.call("DEU", "POST", f"/api/data/requests/{asked['id']}/deliver").json()
+    delivered = deu.deliver_request(asked["id"])
     assert delivered["state"] == "delivered"
-    assert world.call("FRA", "GET", f"/api/data/{sha}").content == PAYLOAD
+    got = io.BytesIO()
+    fra.download(sha, got)
+    assert got.getvalue() == PAYLOAD
 
-    # The United States after its withdrawal took effect (22 Nov 2020) gets nothing.
+    # The United States after its withdrawal took effect (22 Nov 2020) gets nothing: its
+    # request is refused with the rule (no custody event: nothing happened to the data).
     world.clock.at = datetime(2021, 1, 10, 9, tzinfo=UTC)
     refused = world.call("USA", "POST", f"/api/data/{sha}/requests", json=request_doc())
     assert refused.status_code == 201 and refused.json()["state"] == "refused"
     citations = {f["citation"] for f in refused.json()["decision"]["findings"]}
     assert any("Art. IX §IV ¶1" in c and "Art. XV ¶2" in c for c in citations)
+    assert refused.json()["ledger_index"] is None
     assert world.call("USA", "GET", f"/api/data/{sha}").status_code == 403
     assert world.call("USA", "GET", "/api/ledger/export").status_code == 403
+    assert world.call("USA", "POST", "/api/keys", json={"event": {}}).status_code == 403
+    gbr = world.custody("GBR")
     # The observed Party was notified of each request (Art. IX §IV ¶1).
     kinds = [m["kind"] for m in world.call("POL", "GET", "/api/messages").json()]
     assert kinds.count("copy_request") == 2
     # A request must name the flight the object comes from.
-    wrong = world.call(
-        "GBR", "POST", f"/api/data/{sha}/requests", json={**request_doc(), "observed_party": "CZE"}
-    )
-    assert wrong.status_code == 422
+    with pytest.raises(ServerError, match="422"):
+        gbr.request_copy(sha, {**request_doc(), "observed_party": "CZE"})
 
-    # The ledger proves each event, offline, with the public keys.
+    # The ledger proves each event, offline, with the log's key pinned.
     export = world.call("FRA", "GET", "/api/ledger/export").json()
     keys = parse_public_keys(world.call("FRA", "GET", "/api/ledger/keys").json())
     report = verify_log_document(export, keys)
     assert report.ok, report.as_json()
-    # ingest; copy made, delivered, downloaded (POL); the same for FRA; refused (USA)
-    assert report.entries == 8
+    # 4 keys; ingest; delivered, downloaded (POL); requested, delivered, downloaded (FRA)
+    assert report.entries == 10
     proof = world.call("FRA", "GET", f"/api/ledger/proof/{delivered['ledger_index']}").json()
     assert proof["entry"] and proof["proof"]
 
     # One changed byte of the log is detected: the delivery to France made out to Britain.
     tampered = copy.deepcopy(export)
-    index = next(i for i, leaf in enumerate(tampered["leaves"]) if '"FRA"' in leaf)
+    index = next(i for i, leaf in enumerate(tampered["leaves"]) if '"recipient":"FRA"' in leaf)
     tampered["leaves"][index] = tampered["leaves"][index].replace('"FRA"', '"GBR"')
     assert not verify_log_document(tampered, keys).ok
 
@@ -192,4 +197,69 @@ def test_custody_from_ingest_to_refusal_proved_by_the_ledger(custody_world) -> N
     raw = bytearray(path.read_bytes())
     raw[1000] ^= 0xFF
     path.write_bytes(bytes(raw))
-    assert [str(c) for c in verify_store(store).corrupt] or verify_store(store).corrupt
+    assert verify_store(store).corrupt
+
+
+def test_the_server_appends_only_what_the_actor_signed_and_it_observed(custody_world) -> None:
+    world, _ = custody_world
+    fid = _fly(world)
+    deu = world.custody("DEU")
+    sha = deu.upload(fid, PAYLOAD, annotation_doc())["sha256"]
+    info = world.call("DEU", "GET", f"/api/data/{sha}/info").json()
+    now = world.clock.now()
+
+    def send(signed: list[Any]) -> Any:
+        header = base64.urlsafe_b64encode(
+            json.dumps([s.as_json() for s in signed]).encode()
+        ).decode()
+        return world.call(
+            "DEU", "POST", f"/api/data/{sha}/deliver-duplicate", headers={"X-Custody-Event": header}
+        )
+
+    prepared = world.call("DEU", "POST", f"/api/data/{sha}/deliveries/prepare").json()
+    (item,) = prepared["deliveries"]  # POL's copy, made before DEU signs its delivery
+
+    def delivery(recipient: str, at: datetime = now) -> Any:
+        return delivery_event(
+            at,
+            "DEU",
+            sha,
+            info["flight_reference"],
+            recipient,
+            "Art. IX §III ¶2",
+            fingerprint=item["fingerprint"],
+        )
+
+    # A recipient the server did not observe (HUN for POL's duplicate) is refused.
+    assert send([deu.sign(delivery("HUN"))]).status_code == 422
+    # An event signed by a key DEU never registered (e.g. one the operator made) is refused.
+    rogue = sign_event(delivery("POL"), Ed25519Signer.generate())
+    assert send([rogue]).status_code == 403, send([rogue]).text
+    # An event dated outside the window is refused.
+    assert send([deu.sign(delivery("POL", now - timedelta(hours=1)))]).status_code == 422
+    # No signed event at all is refused.
+    assert world.call("DEU", "POST", f"/api/data/{sha}/deliver-duplicate").status_code == 422
+    assert send([deu.sign(delivery("POL"))]).status_code == 200
+
+    # A revoked key signs nothing any more; a rotated one hands over to the new key.
+    old = deu.signer
+    new = Ed25519Signer.generate()
+    deu.signer = new
+    deu.register_key(replaces=key_id(old.public_key))
+    deu.signer = old
+    with pytest.raises(ServerError, match="403"):
+        deu.download(sha, io.BytesIO())
+    deu.signer = new
+    deu.download(sha, io.BytesIO())
+    listed = {k["key_id"]: k for k in world.call("DEU", "GET", "/api/keys").json()}
+    assert listed[key_id(old.public_key)]["revoked_at"] is not None
+    assert listed[key_id(new.public_key)]["revoked_at"] is None
+
+    export = world.call("DEU", "GET", "/api/ledger/export").json()
+    keys = parse_public_keys(world.call("DEU", "GET", "/api/ledger/keys").json())
+    assert verify_log_document(export, keys).ok
+    # The old key cannot sign for DEU after the rotation, even offline.
+    late = sign_event(download_event(now, "DEU", sha, info["flight_reference"]), old)
+    forged = {**export, "leaves": [*export["leaves"], late.leaf().decode()]}
+    problems = verify_log_document(forged, keys).problems
+    assert [p.kind for p in problems] == ["event_signature"]

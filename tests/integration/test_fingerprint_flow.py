@@ -19,21 +19,19 @@ from typer.testing import CliRunner
 
 from openskies.cli.main import app as cli
 from openskies.custody import parse_public_keys, verify_log_document
-from tests.integration.test_custody_flow import _fly, annotation, request_doc
+from tests.integration.test_custody_flow import _fly, annotation_doc, request_doc
 from tests.integration.test_custody_flow import custody_world as custody_world  # a fixture
 from tests.unit.custody._imagery import crop, jpeg, psnr, scale, terrain
 
 
 def _upload(world: Any, fid: str, body: bytes) -> str:
-    up = world.call(
-        "DEU",
-        "POST",
-        f"/api/flights/{fid}/data",
-        content=body,
-        headers={"X-Annotation": annotation()},
-    )
-    assert up.status_code == 201, up.text
-    return str(up.json()["sha256"])
+    return str(world.custody("DEU").upload(fid, body, annotation_doc())["sha256"])
+
+
+def _get(world: Any, state: str, sha: str) -> bytes:
+    out = io.BytesIO()
+    world.custody(state).download(sha, out)  # signs the download; checks the copy's hash
+    return out.getvalue()
 
 
 def _deliveries(world: Any) -> dict[str, dict[str, Any]]:
@@ -61,15 +59,15 @@ def test_each_copy_names_its_recipient_and_leaks_trace_back(custody_world, monke
     raw = _upload(world, fid, b"SAR initial phase information " * 1000)
 
     for obj in (sha, raw):
-        assert world.call("DEU", "POST", f"/api/data/{obj}/deliver-duplicate").status_code == 200
+        world.custody("DEU").deliver_duplicate(obj)
     world.clock.at = datetime(2020, 7, 1, 9, tzinfo=UTC)
     for obj in (sha, raw):
-        asked = world.call("FRA", "POST", f"/api/data/{obj}/requests", json=request_doc()).json()
-        done = world.call("DEU", "POST", f"/api/data/requests/{asked['id']}/deliver").json()
+        asked = world.custody("FRA").request_copy(obj, request_doc())
+        done = world.custody("DEU").deliver_request(asked["id"])
         assert done["state"] == "delivered"
 
-    copies = {s: world.call(s, "GET", f"/api/data/{sha}").content for s in ("POL", "FRA")}
-    original = world.call("DEU", "GET", f"/api/data/{sha}").content
+    copies = {s: _get(world, s, sha) for s in ("POL", "FRA")}
+    original = _get(world, "DEU", sha)
     assert original == buffer.getvalue()  # the observing Party holds the original, untouched
     assert copies["POL"] != copies["FRA"] != original
     for content in copies.values():
@@ -84,7 +82,7 @@ def test_each_copy_names_its_recipient_and_leaks_trace_back(custody_world, monke
     for state in ("POL", "FRA"):  # data that are not images go out unchanged, and say so
         mark = deliveries[f"{state}:{raw}"]["fingerprint"]
         assert mark["status"] == "unchanged" and "not a TIFF, PNG or JPEG" in mark["reason"]
-        assert world.call(state, "GET", f"/api/data/{raw}").content.startswith(b"SAR initial")
+        assert _get(world, state, raw).startswith(b"SAR initial")
 
     # FRA's copy re-compressed, cropped and scaled; POL's scaled: traced to each, by the CLI.
     leaks = objects.parent / "leaks"
@@ -130,8 +128,8 @@ def test_fingerprinting_can_be_turned_off(database_url: str, tmp_path: Path) -> 
         buffer = io.BytesIO()
         Image.fromarray(terrain(128, 128, seed=2)).save(buffer, "PNG")
         sha = _upload(world, fid, buffer.getvalue())
-        world.call("DEU", "POST", f"/api/data/{sha}/deliver-duplicate")
-        assert world.call("POL", "GET", f"/api/data/{sha}").content == buffer.getvalue()
+        world.custody("DEU").deliver_duplicate(sha)
+        assert _get(world, "POL", sha) == buffer.getvalue()
         mark = _deliveries(world)[f"POL:{sha}"]["fingerprint"]
         assert mark["status"] == "unchanged" and "off" in mark["reason"]
     world.engine.dispose()

@@ -1,5 +1,5 @@
 // The app shell: sign-in with a delegation token, then four views chosen by the URL hash
-// (#treaty, #planner, #flights, #messages). Each view is created the first time it shows.
+// (#treaty, #planner, #flights, #messages, #custody). Each view is created the first time it shows.
 
 import { ApiError, api, session } from "./api.js";
 import { forgetTerritories } from "./map.js";
@@ -12,6 +12,7 @@ const VIEWS = {
   plans: () => import("./plans.js"),
   flights: () => import("./flights.js"),
   messages: () => import("./messages.js"),
+  custody: () => import("./custody.js"),
 };
 const started = new Map();
 const $ = (id) => document.getElementById(id);

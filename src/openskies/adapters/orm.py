@@ -30,6 +30,7 @@ __all__ = [
     "AuditRow",
     "Base",
     "CopyRequestRow",
+    "CosignatureRow",
     "CustodyObjectRow",
     "DelegationKeyRow",
     "DelegationRow",
@@ -41,11 +42,13 @@ __all__ = [
     "HoldingRow",
     "LedgerLeafRow",
     "MessageReadRow",
+    "LogKeyRow",
     "MessageRow",
     "PlanRow",
     "PlanVersionRow",
     "QuotaLockRow",
     "TokenRow",
+    "TreeHeadRow",
     "UTCDateTime",
 ]
 
@@ -211,13 +214,46 @@ class AuditHeadRow(Base):
 
 
 class DelegationKeyRow(Base):
-    """A delegation's Ed25519 key for signing custody events (held by the service)."""
+    """A public key a delegation registered (its private key never reaches the service)."""
 
-    __tablename__ = "delegation_keys"
-    state: Mapped[str] = mapped_column(String(40), primary_key=True)
+    __tablename__ = "delegation_public_keys"
+    key_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    state: Mapped[str] = mapped_column(String(3), index=True)
+    public_key: Mapped[str] = mapped_column(String(64))
+    registered_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class LogKeyRow(Base):
+    """The log's own Ed25519 key, which signs tree heads: the operator's only private key."""
+
+    __tablename__ = "log_keys"
+    log_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     public_key: Mapped[str] = mapped_column(String(64))
     private_key: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
+
+
+class TreeHeadRow(Base):
+    """A signed tree head, kept so witnesses can cosign it and anyone can compare it."""
+
+    __tablename__ = "tree_heads"
+    tree_size: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    root_hash: Mapped[str] = mapped_column(String(64))
+    timestamp: Mapped[datetime]
+    key_id: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[str] = mapped_column(String(88))
+
+
+class CosignatureRow(Base):
+    """A witness's cosignature of a tree head (one per witness and head)."""
+
+    __tablename__ = "tree_head_cosignatures"
+    tree_size: Mapped[int] = mapped_column(ForeignKey("tree_heads.tree_size"), primary_key=True)
+    witness: Mapped[str] = mapped_column(String(3), primary_key=True)
+    key_id: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[str] = mapped_column(String(88))
+    received_at: Mapped[datetime]
 
 
 class CustodyObjectRow(Base):

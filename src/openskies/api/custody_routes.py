@@ -1,4 +1,8 @@
-"""Custody endpoints: sensor data in and out, copy requests, the transparency log."""
+"""Custody endpoints: sensor data in and out, copy requests, keys, the transparency log.
+
+Every custody action carries the event its actor signed on its own machine, in the
+``X-Custody-Event`` header (base64url of the signed event's JSON, or of a list of them).
+"""
 
 from __future__ import annotations
 
@@ -14,10 +18,12 @@ import anyio.to_thread
 from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import StreamingResponse
 
-from openskies.api.deps import authenticated, custody
+from openskies.api.deps import authenticated, custody, ledger
+from openskies.custody import SignedEvent
 from openskies.errors import InputError
 from openskies.services.custody import CustodyService
 from openskies.services.delegations import Delegation
+from openskies.services.ledger import LedgerService, parse_signed_events
 
 __all__ = ["router"]
 
@@ -26,6 +32,15 @@ Me = Annotated[Delegation, Depends(authenticated)]
 
 
 Custody = Annotated[CustodyService, Depends(custody)]
+Ledger = Annotated[LedgerService, Depends(ledger)]
+EventHeader = Annotated[str | None, Header(alias="X-Custody-Event")]
+
+
+def _one(header: str | None) -> SignedEvent:
+    events = parse_signed_events(header)
+    if len(events) != 1:
+        raise InputError("X-Custody-Event: exactly one signed event for this action")
+    return events[0]
 
 
 def _annotation(header: str) -> dict[str, Any]:
@@ -40,11 +55,17 @@ def _annotation(header: str) -> dict[str, Any]:
 
 @router.post("/flights/{flight_id}/data", status_code=201)
 async def ingest(
-    flight_id: str, request: Request, who: Me, svc: Custody, x_annotation: Annotated[str, Header()]
+    flight_id: str,
+    request: Request,
+    who: Me,
+    svc: Custody,
+    x_annotation: Annotated[str, Header()],
+    event: EventHeader = None,
 ) -> dict[str, Any]:
-    """Upload sensor data (streamed to the store; acknowledged once durable)."""
+    """Upload sensor data (streamed to the store; acknowledged once durable and logged)."""
     annotation = _annotation(x_annotation)
-    await anyio.to_thread.run_sync(svc.authorise_ingest, who, flight_id, annotation)
+    signed = _one(event)
+    await anyio.to_thread.run_sync(svc.authorise_ingest, who, flight_id, annotation, signed)
     body = request.stream()
 
     def chunks() -> Iterator[bytes]:
@@ -57,32 +78,73 @@ async def ingest(
             if chunk:
                 yield chunk
 
-    result = await anyio.to_thread.run_sync(svc.ingest, who, flight_id, annotation, chunks())
+    result = await anyio.to_thread.run_sync(
+        svc.ingest, who, flight_id, annotation, chunks(), signed
+    )
     return result
 
 
+@router.get("/flights/{flight_id}/custody")
+def flight_custody(flight_id: str, who: Me, svc: Custody) -> dict[str, Any]:
+    """A flight's objects: annotation, holders, copy requests and downloads (States Parties)."""
+    svc.require_party(who)
+    return svc.flight_custody(flight_id)
+
+
+@router.get("/data/{sha256}/info")
+def object_info(sha256: str, who: Me, svc: Custody) -> dict[str, Any]:
+    """An object's flight, parties and the recipients of its duplicate (one signed delivery
+    event each)."""
+    svc.require_party(who)
+    return svc.object_info(sha256, who)
+
+
+@router.get("/data/requests/{request_id}")
+def request_info(request_id: int, who: Me, svc: Custody) -> dict[str, Any]:
+    """A copy request: object, requester, state and decision."""
+    svc.require_party(who)
+    return svc.request_info(request_id)
+
+
+@router.post("/data/{sha256}/deliveries/prepare")
+def prepare_delivery(
+    sha256: str, who: Me, svc: Custody, request_id: int | None = None
+) -> dict[str, Any]:
+    """Make each recipient's copy; returns the details each signed delivery event carries
+    (the observed Party's duplicate, or ``?request_id=`` a copy request's)."""
+    return svc.prepare_delivery(who, sha256, request_id)
+
+
 @router.post("/data/{sha256}/deliver-duplicate")
-def deliver_duplicate(sha256: str, who: Me, svc: Custody) -> dict[str, Any]:
+def deliver_duplicate(
+    sha256: str, who: Me, svc: Custody, event: EventHeader = None
+) -> dict[str, Any]:
     """The observing Party delivers the observed Party's first generation duplicate."""
-    return svc.deliver_duplicate(who, sha256)
+    return svc.deliver_duplicate(who, sha256, parse_signed_events(event))
 
 
 @router.post("/data/{sha256}/requests", status_code=201)
-def request_copy(sha256: str, body: dict[str, Any], who: Me, svc: Custody) -> dict[str, Any]:
-    """A State Party requests duplicates (Art. IX §IV ¶1), decided on the day."""
-    return svc.request_copy(who, sha256, body)
+def request_copy(
+    sha256: str, body: dict[str, Any], who: Me, svc: Custody, event: EventHeader = None
+) -> dict[str, Any]:
+    """A State Party requests duplicates (Art. IX §IV ¶1), decided on the day; a request
+    the treaty refuses needs no signed event (nothing happens to the data)."""
+    return svc.request_copy(who, sha256, body, _one(event) if event else None)
 
 
 @router.post("/data/requests/{request_id}/deliver")
-def deliver_request(request_id: int, who: Me, svc: Custody) -> dict[str, Any]:
+def deliver_request(
+    request_id: int, who: Me, svc: Custody, event: EventHeader = None
+) -> dict[str, Any]:
     """The observing Party delivers, decided again on the day of delivery."""
-    return svc.deliver_request(who, request_id)
+    return svc.deliver_request(who, request_id, _one(event))
 
 
 @router.get("/data/{sha256}")
-def download(sha256: str, who: Me, svc: Custody) -> StreamingResponse:
+def download(sha256: str, who: Me, svc: Custody, event: EventHeader = None) -> StreamingResponse:
     """The bytes of an object the delegation holds, hash-checked as they are read."""
-    reader, size = svc.download(who, sha256)
+    svc.require_party(who)
+    reader, size = svc.download(who, sha256, _one(event))
 
     def body() -> Iterator[bytes]:
         with reader:
@@ -96,29 +158,70 @@ def download(sha256: str, who: Me, svc: Custody) -> StreamingResponse:
     )
 
 
-@router.get("/ledger/tree-head")
-def tree_head(who: Me, svc: Custody) -> dict[str, Any]:
-    """The log's current signed tree head (States Parties only)."""
+@router.post("/keys", status_code=201)
+def register_key(body: dict[str, Any], who: Me, svc: Custody, log: Ledger) -> dict[str, Any]:
+    """Register a public key the delegation holds: ``{"event": <signed key_registered>}``."""
     svc.require_party(who)
-    return svc.tree_head()
+    return log.register_key(who, SignedEvent.from_json(body.get("event"), "event"))
+
+
+@router.get("/keys")
+def list_keys(who: Me, svc: Custody, log: Ledger) -> list[dict[str, Any]]:
+    """Every registered public key, current or revoked, with its dates."""
+    svc.require_party(who)
+    return log.keys()
+
+
+@router.post("/keys/{key_id}/revoke")
+def revoke_key(
+    key_id: str, body: dict[str, Any], who: Me, svc: Custody, log: Ledger
+) -> dict[str, Any]:
+    """Withdraw a key: ``{"event": <signed key_revoked>}`` signed by a current key."""
+    svc.require_party(who)
+    return log.revoke_key(who, key_id, SignedEvent.from_json(body.get("event"), "event"))
+
+
+@router.get("/ledger/tree-head")
+def tree_head(who: Me, svc: Custody, log: Ledger) -> dict[str, Any]:
+    """The log's latest signed tree head, with its witnesses' cosignatures."""
+    svc.require_party(who)
+    return log.tree_head()
+
+
+@router.get("/ledger/consistency")
+def consistency(
+    first: int, who: Me, svc: Custody, log: Ledger, second: int | None = None
+) -> dict[str, Any]:
+    """A consistency proof from the tree of ``first`` entries to ``second`` (RFC 9162 §2.1.4)."""
+    svc.require_party(who)
+    return log.consistency(first, second)
+
+
+@router.post("/ledger/cosignatures", status_code=201)
+def cosign(body: dict[str, Any], who: Me, svc: Custody, log: Ledger) -> dict[str, Any]:
+    """A witness's cosignature of a stored tree head, checked against its registered key."""
+    svc.require_party(who)
+    return log.cosign(who, body)
 
 
 @router.get("/ledger/export")
-def export(who: Me, svc: Custody) -> dict[str, Any]:
-    """The whole log with a signed tree head, for offline verification."""
+def export(who: Me, svc: Custody, log: Ledger) -> dict[str, Any]:
+    """The whole log with its signed tree heads, for offline verification."""
     svc.require_party(who)
-    return svc.export()
+    return log.export()
 
 
 @router.get("/ledger/keys")
-def keys(who: Me, svc: Custody) -> dict[str, str]:
-    """The public keys of every signer (base64), for offline verification."""
+def keys(who: Me, svc: Custody, log: Ledger) -> dict[str, list[str]]:
+    """The log's public key (base64), to pin; the delegations' keys are in the log."""
     svc.require_party(who)
-    return svc.public_keys()
+    return log.public_keys()
 
 
 @router.get("/ledger/proof/{index}")
-def proof(index: int, who: Me, svc: Custody, size: int | None = None) -> dict[str, Any]:
+def proof(
+    index: int, who: Me, svc: Custody, log: Ledger, size: int | None = None
+) -> dict[str, Any]:
     """An inclusion proof of one entry (RFC 9162 §2.1.3)."""
     svc.require_party(who)
-    return svc.inclusion(index, size)
+    return log.inclusion(index, size)

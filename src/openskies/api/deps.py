@@ -11,9 +11,10 @@ from openskies.errors import OpenSkiesError
 from openskies.services.container import Services
 from openskies.services.custody import CustodyService
 from openskies.services.delegations import Delegation, authenticate
+from openskies.services.ledger import LedgerService
 from openskies.services.missions import MissionService
 
-__all__ = ["Unauthorised", "authenticated", "custody", "service", "services"]
+__all__ = ["Unauthorised", "authenticated", "custody", "ledger", "service", "services"]
 
 bearer = HTTPBearer(auto_error=False)
 
@@ -38,6 +39,11 @@ def service(request: Request) -> MissionService:
 def custody(request: Request) -> CustodyService:
     """The custody service of this app."""
     return services(request).custody
+
+
+def ledger(request: Request) -> LedgerService:
+    """The custody log's service of this app (keys, tree heads, witnesses)."""
+    return services(request).ledger
 
 
 def authenticated(

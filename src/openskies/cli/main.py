@@ -13,6 +13,7 @@ import typer
 from openskies import __version__
 from openskies.cli import plan_campaign as _plan_campaign  # noqa: F401  (registers `plan campaign`)
 from openskies.cli.custody import data_app, ledger_app
+from openskies.cli.custody_client import keys_app
 from openskies.cli.plan_flight import app as plan_app
 from openskies.cli.server import audit_app, delegation_app, demo, exercise_app, serve
 from openskies.cli.treaty import app as treaty_app
@@ -33,6 +34,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(exercise_app, name="exercise")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(data_app, name="data")
+app.add_typer(keys_app, name="keys")
 app.command()(serve)
 app.command()(demo)
 

@@ -2,11 +2,12 @@
 content-addressed storage, and a transparency log that no single Party can rewrite.
 
 Pure core: ``annotation`` (Annex B), ``custody`` (Art. IX §II-III), ``requests``
-(Art. IX §IV), ``events``, ``ledger`` (RFC 9162 Merkle log, Ed25519 signatures) and
-``audit`` take every day or time as an argument and do no I/O; ``store`` is the port of the
-object stores, whose adapters (a directory, S3) are in ``openskies.adapters.object_store``.
-``cryptography`` is needed only to sign and to check signatures, and is imported when
-first used. See docs/custody.md.
+(Art. IX §IV), ``events``, the log (``merkle``: RFC 9162 tree and proofs; ``signed_log``:
+events signed by their actors, tree heads by the log; ``verification``: offline checks and
+witnesses) and ``audit`` take every day or time as an argument and do no I/O; ``store`` is
+the port of the object stores, whose adapters (a directory, S3) are in
+``openskies.adapters.object_store``. ``cryptography`` is needed only to sign and to check
+signatures, and is imported when first used. See docs/custody.md.
 """
 
 from openskies.custody._signing import Ed25519Signer, Signer, key_id, verify_ed25519
@@ -48,39 +49,31 @@ from openskies.custody.errors import (
     TransitionError,
 )
 from openskies.custody.events import (
+    NO_OBJECT,
     REQUIRED_DETAILS,
     CustodyEvent,
     EventKind,
     canonical_json,
+    delivery_event,
+    download_event,
     format_utc,
+    ingest_event,
+    key_registered_event,
+    key_revoked_event,
     parse_utc,
+    request_event,
 )
-from openskies.custody.ledger import (
+from openskies.custody.merkle import (
     EMPTY_ROOT,
-    EVENT_CONTEXT,
-    LOG_FORMAT,
-    TREE_HEAD_CONTEXT,
-    InclusionProof,
-    LogProblem,
-    LogReport,
-    SignedEvent,
-    SignedTreeHead,
-    TransparencyLog,
-    TreeHead,
-    TreeHeadSignature,
+    MerkleTree,
     consistency_proof,
     inclusion_proof,
     leaf_hash,
     merkle_root,
     merkle_tree_hash,
     node_hash,
-    parse_public_keys,
-    sign_event,
     verify_consistency,
     verify_inclusion,
-    verify_log,
-    verify_log_document,
-    witness_cosign,
 )
 from openskies.custody.requests import (
     REQUEST_TRANSITIONS,
@@ -96,17 +89,40 @@ from openskies.custody.requests import (
     next_state,
     parse_copy_request,
 )
+from openskies.custody.signed_log import (
+    EVENT_CONTEXT,
+    LOG_FORMAT,
+    TREE_HEAD_CONTEXT,
+    InclusionProof,
+    SignedEvent,
+    SignedTreeHead,
+    TransparencyLog,
+    TreeHead,
+    TreeHeadSignature,
+    event_message,
+    sign_event,
+)
 from openskies.custody.store import (
     ObjectStore,
     StoreReport,
     VerifyingReader,
     verify_store,
 )
+from openskies.custody.verification import (
+    KeyRing,
+    LogProblem,
+    LogReport,
+    parse_public_keys,
+    verify_log,
+    verify_log_document,
+    witness_cosign,
+)
 
 __all__ = [
     "EMPTY_ROOT",
     "EVENT_CONTEXT",
     "LOG_FORMAT",
+    "NO_OBJECT",
     "REQUEST_TRANSITIONS",
     "REQUIRED_DETAILS",
     "TREE_HEAD_CONTEXT",
@@ -130,9 +146,11 @@ __all__ = [
     "InclusionProof",
     "IntegrityError",
     "ItemKind",
+    "KeyRing",
     "LogProblem",
     "LogReport",
     "MediumCode",
+    "MerkleTree",
     "MissingDependencyError",
     "Notification",
     "ObjectNotFoundError",
@@ -162,9 +180,15 @@ __all__ = [
     "consistency_proof",
     "data_rights",
     "decide",
+    "delivery_event",
+    "download_event",
+    "event_message",
     "format_utc",
     "inclusion_proof",
+    "ingest_event",
     "key_id",
+    "key_registered_event",
+    "key_revoked_event",
     "leaf_hash",
     "media_for",
     "merkle_root",
@@ -176,6 +200,7 @@ __all__ = [
     "parse_copy_request",
     "parse_public_keys",
     "parse_utc",
+    "request_event",
     "sign_event",
     "verify_consistency",
     "verify_ed25519",

@@ -70,6 +70,35 @@ class Ed25519Signer:
         )
         return cls(raw)
 
+    @classmethod
+    def from_pem(cls, pem: bytes) -> Ed25519Signer:
+        """A key from PKCS#8 PEM (what ``openskies keys init`` writes)."""
+        from cryptography.hazmat.primitives import serialization
+
+        try:
+            key = serialization.load_pem_private_key(pem, password=None)
+        except (ValueError, TypeError):
+            raise InputError("key file: not an unencrypted PKCS#8 PEM private key") from None
+        if not isinstance(key, _ed25519().Ed25519PrivateKey):
+            raise InputError("key file: not an Ed25519 key")
+        return cls(key.private_bytes_raw())
+
+    def private_pem(self) -> bytes:
+        """The private key as PKCS#8 PEM, to keep in a file only its owner can read."""
+        from cryptography.hazmat.primitives import serialization
+
+        return bytes(
+            self._key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+
+    def private_bytes(self) -> bytes:
+        """The raw 32-byte private key (the log keeps its own this way)."""
+        return bytes(self._key.private_bytes_raw())
+
     @property
     def public_key(self) -> bytes:
         """The raw 32-byte public key."""

@@ -1,6 +1,6 @@
 """Custody events: what happened to an original or a copy, by whom, when.
 
-Each event is one leaf of the transparency log (``openskies.custody.ledger``). It is
+Each event is one leaf of the transparency log (``openskies.custody.signed_log``). It is
 serialised canonically so that every State Party computes the same bytes from the same
 event: JSON with sorted keys, no spaces, ASCII only (``\\uXXXX`` escapes), times as
 ``YYYY-MM-DDTHH:MM:SS[.ffffff]Z``, and no floating-point numbers (their text differs between
@@ -9,6 +9,7 @@ languages); integers must lie within +/-2**53 so every JSON reader keeps them ex
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Mapping
@@ -22,12 +23,19 @@ from openskies.custody.annotation import FlightReference
 from openskies.errors import InputError
 
 __all__ = [
+    "NO_OBJECT",
     "REQUIRED_DETAILS",
     "CustodyEvent",
     "EventKind",
     "canonical_json",
+    "delivery_event",
+    "download_event",
     "format_utc",
+    "ingest_event",
+    "key_registered_event",
+    "key_revoked_event",
     "parse_utc",
+    "request_event",
 ]
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -43,6 +51,9 @@ class EventKind(StrEnum):
     DELIVERED = "delivered"  # an original or duplicate handed to a State Party
     REFUSED = "refused"  # a copy request refused, with its citations
     DOWNLOADED = "downloaded"  # a recipient fetched the bytes of an object delivered to it
+    REQUESTED = "requested"  # a State Party asked for duplicates (Art. IX §IV ¶1)
+    KEY_REGISTERED = "key_registered"  # a delegation registered a public key it holds
+    KEY_REVOKED = "key_revoked"  # a delegation withdrew one of its keys
 
 
 REQUIRED_DETAILS: Mapping[EventKind, frozenset[str]] = MappingProxyType(
@@ -52,9 +63,15 @@ REQUIRED_DETAILS: Mapping[EventKind, frozenset[str]] = MappingProxyType(
         EventKind.DELIVERED: frozenset({"recipient"}),
         EventKind.REFUSED: frozenset({"requester", "citations"}),
         EventKind.DOWNLOADED: frozenset(),
+        EventKind.REQUESTED: frozenset({"request_sha256"}),
+        EventKind.KEY_REGISTERED: frozenset({"public_key"}),
+        EventKind.KEY_REVOKED: frozenset({"key_id"}),
     }
 )
 """The ``details`` keys each kind of event must carry."""
+
+NO_OBJECT = frozenset({EventKind.REFUSED, EventKind.KEY_REGISTERED, EventKind.KEY_REVOKED})
+"""Kinds of event that name no stored object."""
 
 
 def format_utc(at: datetime) -> str:
@@ -128,7 +145,7 @@ class CustodyEvent:
     """One custody event. ``actor`` is the acting delegation (a State code); it signs the event.
 
     ``object_sha256`` names the original or copy (the content address in the object store);
-    every kind but ``refused`` has one. ``details`` holds the kind's facts: see
+    every kind but ``refused`` and the key events has one. ``details`` holds the kind's facts: see
     ``REQUIRED_DETAILS`` and docs/custody.md.
     """
 
@@ -146,7 +163,7 @@ class CustodyEvent:
             raise InputError("at: must be an aware UTC time")
         if not isinstance(self.actor, str) or not _STATE.fullmatch(self.actor):
             raise InputError(f"actor: {self.actor!r} is not an ISO 3166 alpha-3 code")
-        if self.object_sha256 is None and self.kind is not EventKind.REFUSED:
+        if self.object_sha256 is None and self.kind not in NO_OBJECT:
             raise InputError(f"object_sha256: a {self.kind.value} event names its object")
         if self.object_sha256 is not None and not (
             isinstance(self.object_sha256, str) and _SHA256.fullmatch(self.object_sha256)
@@ -199,3 +216,89 @@ class CustodyEvent:
             flight_reference=doc["flight_reference"],
             details=doc["details"],
         )
+
+
+# ---------------------------------------------------------------------------------------------
+# The events of each custody action, built the same way by the client that signs them and by
+# the server that checks them against what it observed (web/src/custody.js builds the same).
+
+
+def ingest_event(
+    at: datetime,
+    actor: str,
+    sha256: str,
+    size: int,
+    flight_reference: str | None,
+    observing: str,
+    observed: str,
+) -> CustodyEvent:
+    """The observing Party takes an original into custody (Art. IX §II ¶6, §III ¶2)."""
+    return CustodyEvent(
+        EventKind.INGEST,
+        at,
+        actor,
+        sha256,
+        flight_reference or None,
+        {"observing_party": observing, "observed_party": observed, "original_set": 1, "size": size},
+    )
+
+
+def delivery_event(
+    at: datetime,
+    actor: str,
+    sha256: str,
+    flight_reference: str | None,
+    recipient: str,
+    citation: str,
+    request_id: int | None = None,
+    fingerprint: Mapping[str, Any] | None = None,
+) -> CustodyEvent:
+    """An original's duplicate handed to ``recipient`` (Art. IX §III ¶2 or §IV ¶1);
+    ``fingerprint`` commits to the recipient's own copy (what the server prepared)."""
+    details: dict[str, Any] = {"recipient": recipient, "citation": citation}
+    if request_id is not None:
+        details["request_id"] = request_id
+    if fingerprint is not None:
+        details["fingerprint"] = dict(fingerprint)
+    return CustodyEvent(EventKind.DELIVERED, at, actor, sha256, flight_reference or None, details)
+
+
+def download_event(
+    at: datetime,
+    actor: str,
+    sha256: str,
+    flight_reference: str | None,
+    copy_sha256: str | None = None,
+) -> CustodyEvent:
+    """A holder fetched the bytes of an object it holds (its own fingerprinted copy, if any)."""
+    details = {"copy_sha256": copy_sha256} if copy_sha256 else {}
+    return CustodyEvent(EventKind.DOWNLOADED, at, actor, sha256, flight_reference or None, details)
+
+
+def request_event(
+    at: datetime,
+    actor: str,
+    sha256: str,
+    flight_reference: str | None,
+    request: Mapping[str, Any],
+) -> CustodyEvent:
+    """A State Party's copy request (Art. IX §IV ¶1): commits to the request's canonical JSON."""
+    digest = hashlib.sha256(canonical_json(dict(request))).hexdigest()
+    return CustodyEvent(
+        EventKind.REQUESTED, at, actor, sha256, flight_reference or None, {"request_sha256": digest}
+    )
+
+
+def key_registered_event(
+    at: datetime, actor: str, public_key_b64: str, replaces: str | None = None
+) -> CustodyEvent:
+    """A delegation registers a key it holds (signed by that key), maybe replacing one."""
+    details: dict[str, Any] = {"public_key": public_key_b64}
+    if replaces is not None:
+        details["replaces"] = replaces
+    return CustodyEvent(EventKind.KEY_REGISTERED, at, actor, details=details)
+
+
+def key_revoked_event(at: datetime, actor: str, key_id: str) -> CustodyEvent:
+    """A delegation withdraws one of its keys."""
+    return CustodyEvent(EventKind.KEY_REVOKED, at, actor, details={"key_id": key_id})

@@ -11,6 +11,7 @@ from openskies.custody import ObjectStore
 from openskies.geo import Territories
 from openskies.services.clock import Clock
 from openskies.services.custody import CustodyService
+from openskies.services.ledger import LedgerService
 from openskies.services.missions import MissionService
 from openskies.treaty import TreatyData
 
@@ -29,3 +30,4 @@ class Services:
     store: ObjectStore
     missions: MissionService
     custody: CustodyService
+    ledger: LedgerService

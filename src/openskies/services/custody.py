@@ -3,28 +3,25 @@ the day and written, signed, to the transparency log.
 
 An upload is streamed into the object store (hashed, fsynced, atomically renamed) before
 any database record exists, so an acknowledged object is durable and an interrupted one
-leaves nothing but a temporary file, removed at the next start. The ledger leaf of each
-event is signed with the acting delegation's Ed25519 key and appended under a lock, so the
-log is one chain that any State Party can verify offline (``openskies ledger verify``).
+leaves nothing but a temporary file, removed at the next start. Each event is built and
+signed by the acting delegation's client; the service checks it against what it observed
+and appends it (``services.ledger``), so it can withhold an event but not forge one.
 """
 
 from __future__ import annotations
 
-import base64
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from openskies.adapters.database import insert_ignore
 from openskies.adapters.orm import (
-    AuditHeadRow,
     CopyRequestRow,
     CustodyObjectRow,
-    DelegationKeyRow,
     FlightRow,
     HoldingRow,
     LedgerLeafRow,
@@ -32,40 +29,38 @@ from openskies.adapters.orm import (
 from openskies.custody import (
     CopyRequestState,
     CustodyEvent,
-    Ed25519Signer,
-    EventKind,
     ObjectStore,
+    SignedEvent,
     TransitionError,
-    TransparencyLog,
     VerifyingReader,
     assign_originals,
     data_rights,
     decide,
-    leaf_hash,
+    delivery_event,
+    download_event,
+    format_utc,
+    ingest_event,
     next_state,
     parse_annotation,
     parse_copy_request,
-    sign_event,
+    request_event,
 )
+from openskies.custody.footprints import frame_footprints
+from openskies.errors import InputError
 from openskies.missions.errors import Forbidden, NotFound, Refusal, WrongState
 from openskies.missions.lifecycle import FlightState
 from openskies.services.audit import append_audit
 from openskies.services.clock import Clock
 from openskies.services.delegations import Delegation
 from openskies.services.fingerprints import Fingerprints
+from openskies.services.ledger import EVENT_HEADER, append_signed, check_signed
 from openskies.services.messages import post_message
 from openskies.treaty import AircraftProvider, TreatyData, is_party, party_members, resolve_holder
 
-__all__ = ["LOG_ID", "CustodyService"]
+__all__ = ["CustodyService"]
 
-LOG_ID = "openskies-custody"
-LOG_KEY = LOG_ID  # the signer name of the log's own key (its tree heads)
 R = CopyRequestState
 AFTER_FLIGHT = {FlightState.COMPLETED.value, FlightState.DEPARTED.value, FlightState.REPORTED.value}
-
-
-def _hex(raw: bytes) -> str:
-    return raw.hex()
 
 
 @dataclass
@@ -78,89 +73,49 @@ class CustodyService:
     store: ObjectStore
     fingerprints: Fingerprints | None = None  # each image copy names its recipient
 
-    # --- keys and ledger ----------------------------------------------------------------
+    # --- the log ----------------------------------------------------------------------
 
-    def _signer(self, session: Session, party: str) -> Ed25519Signer:
-        row = session.get(DelegationKeyRow, party)
-        if row is None:
-            signer = Ed25519Signer.generate()
-            private = signer._key.private_bytes_raw()  # the service holds the keys
-            insert_ignore(
-                session,
-                DelegationKeyRow,
-                state=party,
-                public_key=_hex(signer.public_key),
-                private_key=_hex(private),
-                created_at=self.clock.now(),
-            )
-            row = session.get(DelegationKeyRow, party)
-            assert row is not None
-        return Ed25519Signer(bytes.fromhex(row.private_key))
-
-    def public_keys(self) -> dict[str, str]:
-        """Every signer's public key (base64), for offline verification."""
-        with self.sessions.begin() as session:
-            self._signer(session, LOG_KEY)
-            rows = session.execute(select(DelegationKeyRow)).scalars().all()
-            return {r.state: base64.b64encode(bytes.fromhex(r.public_key)).decode() for r in rows}
-
-    def _append(self, session: Session, event: CustodyEvent) -> int:
-        """Sign ``event`` as its actor and append it to the log, under the chain's lock."""
-        insert_ignore(session, AuditHeadRow, id=2, seq=0, hash="ledger")
-        session.execute(select(AuditHeadRow).where(AuditHeadRow.id == 2).with_for_update())
-        index = int(session.execute(select(func.count()).select_from(LedgerLeafRow)).scalar_one())
-        signed = sign_event(event, self._signer(session, event.actor))
-        leaf = signed.leaf()
-        session.add(
-            LedgerLeafRow(
-                index=index, leaf=leaf.decode(), at=event.at, leaf_hash=_hex(leaf_hash(leaf))
-            )
-        )
-        return index
-
-    def _log(self, session: Session) -> TransparencyLog:
-        leaves = (
-            session.execute(select(LedgerLeafRow.leaf).order_by(LedgerLeafRow.index))
-            .scalars()
-            .all()
-        )
-        return TransparencyLog(LOG_ID, [leaf.encode() for leaf in leaves])
-
-    def tree_head(self) -> dict[str, Any]:
-        """The current signed tree head of the log."""
-        with self.sessions.begin() as session:
-            log = self._log(session)
-            return log.tree_head(self.clock.now(), self._signer(session, LOG_KEY)).as_json()
-
-    def export(self) -> dict[str, Any]:
-        """The whole log, with a signed tree head: what ``openskies ledger verify`` checks."""
-        with self.sessions.begin() as session:
-            log = self._log(session)
-            head = log.tree_head(self.clock.now(), self._signer(session, LOG_KEY))
-            return log.export(head)
-
-    def inclusion(self, index: int, size: int | None = None) -> dict[str, Any]:
-        """An inclusion proof of entry ``index`` in the tree of ``size`` entries."""
-        with self.sessions.begin() as session:
-            log = self._log(session)
-            if not 0 <= index < log.size:
-                raise NotFound(f"no ledger entry {index}")
-            proof = log.inclusion_proof(index, size)
-            return {
-                "entry": log.leaf(index).decode(),
-                "proof": proof.as_json(),
-                "root_hash": base64.b64encode(log.root_hash(size)).decode(),
-            }
+    def _append(
+        self, session: Session, signed: SignedEvent, expected: CustodyEvent, now: datetime
+    ) -> int:
+        """Check the client's signed event against what was observed, then append it."""
+        return append_signed(session, signed, expected, now)
 
     # --- data in ------------------------------------------------------------------------
 
     def authorise_ingest(
-        self, actor: Delegation, flight_id: str, annotation: dict[str, Any]
+        self, actor: Delegation, flight_id: str, annotation: dict[str, Any], signed: SignedEvent
     ) -> None:
-        """Refuse an upload before its bytes are read: wrong Party, flight or annotation."""
-        parse_annotation(annotation)
+        """Refuse an upload before its bytes are read: wrong Party, flight, annotation or
+        signed event (all but the hash and size, which are checked once the bytes are in)."""
+        now = self.clock.now()
+        parsed = parse_annotation(annotation)
         with self.sessions.begin() as session:
-            self._check_ingest(session, actor, flight_id, self.clock.now())
+            flight = self._check_ingest(session, actor, flight_id, now)
+            claimed = signed.event
+            expected = self._ingest_event(
+                claimed.at,
+                actor,
+                flight,
+                parsed.as_json(),
+                str(claimed.object_sha256),
+                int(claimed.details.get("size", -1)),
+            )
+            check_signed(session, signed, expected, now)
+
+    @staticmethod
+    def _ingest_event(
+        at: datetime,
+        actor: Delegation,
+        flight: FlightRow,
+        annotation: dict[str, Any],
+        sha256: str,
+        size: int,
+    ) -> CustodyEvent:
+        reference = str(annotation.get("flight_reference", ""))[:6]
+        return ingest_event(
+            at, actor.state, sha256, size, reference, flight.observing, flight.observed
+        )
 
     def _check_ingest(
         self, session: Session, actor: Delegation, flight_id: str, now: datetime
@@ -182,9 +137,15 @@ class CustodyService:
         return flight
 
     def ingest(
-        self, actor: Delegation, flight_id: str, annotation: dict[str, Any], chunks: Iterable[bytes]
+        self,
+        actor: Delegation,
+        flight_id: str,
+        annotation: dict[str, Any],
+        chunks: Iterable[bytes],
+        signed: SignedEvent,
     ) -> dict[str, Any]:
-        """Take sensor data of a flight into custody (Art. IX §II ¶6, §III ¶2)."""
+        """Take sensor data of a flight into custody (Art. IX §II ¶6, §III ¶2); ``signed``
+        is the observing Party's ingest event, checked against the bytes received."""
         now = self.clock.now()
         parsed = parse_annotation(annotation)
         with self.sessions.begin() as session:
@@ -216,26 +177,84 @@ class CustodyService:
                 )
                 keeper = assign_originals(rights)[0].party
                 session.add(HoldingRow(sha256=sha256, party=keeper, role="original", since=now))
-                index = self._append(
-                    session,
-                    CustodyEvent(
-                        EventKind.INGEST,
-                        now,
-                        actor.state,
-                        sha256,
-                        str(reference)[:6] or None,
-                        {
-                            "observing_party": flight.observing,
-                            "observed_party": flight.observed,
-                            "original_set": 1,
-                            "size": size,
-                        },
-                    ),
+                expected = self._ingest_event(
+                    signed.event.at, actor, flight, parsed.as_json(), sha256, size
                 )
+                index = self._append(session, signed, expected, now)
                 append_audit(session, now, actor.state, "data.ingest", f"object:{sha256}")
             else:
                 index = None
         return {"sha256": sha256, "size": size, "ledger_index": index}
+
+    def flight_custody(self, flight_id: str) -> dict[str, Any]:
+        """A flight's objects: annotation, holders, copy requests, deliveries and downloads.
+
+        Shown to States Parties, like the log, which holds the same facts (signed).
+        """
+        with self.sessions.begin() as session:
+            flight = self._flight(session, flight_id)
+            objects = (
+                session.execute(
+                    select(CustodyObjectRow)
+                    .where(CustodyObjectRow.flight_id == flight_id)
+                    .order_by(CustodyObjectRow.created_at)
+                )
+                .scalars()
+                .all()
+            )
+            shas = [o.sha256 for o in objects]
+            holdings = session.execute(
+                select(HoldingRow).where(HoldingRow.sha256.in_(shas)).order_by(HoldingRow.id)
+            ).scalars()
+            requests = session.execute(
+                select(CopyRequestRow)
+                .where(CopyRequestRow.sha256.in_(shas))
+                .order_by(CopyRequestRow.id)
+            ).scalars()
+            events: dict[str, list[dict[str, Any]]] = {sha: [] for sha in shas}
+            for index, leaf in session.execute(
+                select(LedgerLeafRow.index, LedgerLeafRow.leaf).order_by(LedgerLeafRow.index)
+            ):
+                event = SignedEvent.from_leaf(leaf.encode()).event
+                if event.object_sha256 in events:
+                    events[event.object_sha256].append({"ledger_index": index, **event.as_json()})
+            out = {
+                o.sha256: {
+                    "sha256": o.sha256,
+                    "size": o.size,
+                    "flight_reference": o.flight_reference,
+                    "observing": o.observing,
+                    "observed": o.observed,
+                    "annotation": o.annotation,
+                    "footprints": frame_footprints(parse_annotation(o.annotation)),
+                    "created_at": format_utc(o.created_at),
+                    "holders": [],
+                    "requests": [],
+                    "events": events[o.sha256],
+                }
+                for o in objects
+            }
+            for h in holdings:
+                out[h.sha256]["holders"].append(
+                    {"party": h.party, "role": h.role, "since": format_utc(h.since)}
+                )
+            for r in requests:
+                out[r.sha256]["requests"].append(
+                    {
+                        "id": r.id,
+                        "requester": r.requester,
+                        "state": r.state,
+                        "requested_at": format_utc(r.requested_at),
+                        "request": r.request,
+                        "decision": r.decision,
+                    }
+                )
+            return {
+                "flight": flight_id,
+                "observing": flight.observing,
+                "observed": flight.observed,
+                "objects": list(out.values()),
+            }
 
     def _flight(self, session: Session, flight_id: str) -> FlightRow:
         flight = session.get(FlightRow, flight_id)
@@ -261,9 +280,11 @@ class CustodyService:
 
     # --- copies out -----------------------------------------------------------------------
 
-    def deliver_duplicate(self, actor: Delegation, sha256: str) -> dict[str, Any]:
+    def deliver_duplicate(
+        self, actor: Delegation, sha256: str, signed: list[SignedEvent]
+    ) -> dict[str, Any]:
         """The observing Party hands the observed Party its first generation duplicate
-        (Art. IX §II ¶6, §III ¶2)."""
+        (Art. IX §II ¶6, §III ¶2): one signed delivery event per recipient."""
         now = self.clock.now()
         with self.sessions.begin() as session:
             obj = self._object(session, sha256)
@@ -278,12 +299,129 @@ class CustodyService:
             recipients = party_members(self.data, flight.observed_holder, now.date())
             if not recipients:
                 self._check_recipient(flight.observed, now.date())
+            by_recipient = {str(e.event.details.get("recipient")): e for e in signed}
+            if sorted(by_recipient) != sorted(recipients) or len(signed) != len(recipients):
+                raise InputError(
+                    f"{EVENT_HEADER}: one signed delivery event for each of "
+                    f"{', '.join(recipients)}; got {', '.join(sorted(by_recipient)) or 'none'}"
+                )
             index = None
             for recipient in recipients:
                 index = self._deliver(
-                    session, actor.state, obj, recipient, "duplicate", now, "Art. IX §III ¶2"
+                    session,
+                    actor.state,
+                    obj,
+                    recipient,
+                    now,
+                    "Art. IX §III ¶2",
+                    by_recipient[recipient],
                 )
             return {"sha256": sha256, "recipients": recipients, "ledger_index": index}
+
+    def _check_deliverer(self, session: Session, actor: Delegation, obj: CustodyObjectRow) -> None:
+        self._require_party(actor, self.clock.now().date())
+        flight = self._flight(session, obj.flight_id or "")
+        if self._holder(actor.state, self.clock.now().date()) != flight.observing_holder:
+            raise Forbidden.one(
+                "treaty_role",
+                "Art. IX §III ¶2; Art. IX §IV ¶1",
+                "the observing Party delivers the duplicates",
+            )
+
+    def prepare_delivery(
+        self, actor: Delegation, sha256: str, request_id: int | None = None
+    ) -> dict[str, Any]:
+        """Make each recipient's copy before the observing Party signs the deliveries: the
+        details each signed delivery event must carry (recipient, citation, fingerprint).
+
+        Without ``request_id``: the observed Party's duplicate (Art. IX §III ¶2); with it, a
+        copy request, decided again on the day (a refusal is recorded on the request)."""
+        now = self.clock.now()
+        with self.sessions.begin() as session:
+            obj = self._object(session, sha256)
+            self._check_deliverer(session, actor, obj)
+            if request_id is None:
+                flight = self._flight(session, obj.flight_id or "")
+                recipients = party_members(self.data, flight.observed_holder, now.date())
+                if not recipients:
+                    self._check_recipient(flight.observed, now.date())
+                    recipients = [flight.observed]
+                citation = "Art. IX §III ¶2"
+            else:
+                row = session.get(CopyRequestRow, request_id, with_for_update=True)
+                if row is None or row.sha256 != sha256:
+                    raise NotFound(f"no copy request {request_id} of this object")
+                state = CopyRequestState(row.state)
+                if state is R.REQUESTED:  # the observed Party was notified with the request
+                    state = next_state(next_state(state, "notify_observed"), "approve")
+                decision = decide(
+                    parse_copy_request(row.request), row.requested_at.date(), now.date(), self.data
+                )
+                try:
+                    after = next_state(state, "deliver" if decision.deliver else "refuse")
+                except TransitionError:
+                    raise WrongState.one(
+                        "copy_request_state", "Art. IX §IV ¶1", f"the request is {row.state}"
+                    ) from None
+                if not decision.deliver:
+                    row.state, row.decision = after.value, decision.as_json()
+                    return {"state": row.state, "decision": row.decision, "deliveries": []}
+                recipients, citation = [row.requester], "Art. IX §IV ¶1"
+            deliveries = []
+            for recipient in recipients:
+                item: dict[str, Any] = {"recipient": recipient, "citation": citation}
+                if request_id is not None:
+                    item["request_id"] = request_id
+                if self.fingerprints is not None:
+                    item["fingerprint"] = self.fingerprints.deliver(session, sha256, recipient, now)
+                deliveries.append(item)
+            return {
+                "state": "prepared",
+                "sha256": sha256,
+                "flight_reference": obj.flight_reference or None,
+                "deliveries": deliveries,
+            }
+
+    def object_info(self, sha256: str, actor: Delegation) -> dict[str, Any]:
+        """What a client needs to build an object's events: its flight, parties, recipients
+        of the observed Party's duplicate today (a group's members, or the State itself) and
+        the fingerprinted copy the actor would download (``copy_sha256``)."""
+        now = self.clock.now()
+        with self.sessions.begin() as session:
+            obj = self._object(session, sha256)
+            copy = (
+                self.fingerprints.copy_for(session, sha256, actor.state)
+                if self.fingerprints is not None
+                else None
+            )
+            flight = self._flight(session, obj.flight_id or "")
+            recipients = party_members(self.data, flight.observed_holder, now.date())
+            return {
+                "sha256": obj.sha256,
+                "size": obj.size,
+                "flight_id": obj.flight_id,
+                "flight_reference": obj.flight_reference or None,
+                "observing": obj.observing,
+                "observed": obj.observed,
+                "duplicate_recipients": recipients or [flight.observed],
+                "copy_sha256": copy[0] if copy else None,
+            }
+
+    def request_info(self, request_id: int) -> dict[str, Any]:
+        """A copy request: its object, requester and state (to build the delivery event)."""
+        with self.sessions.begin() as session:
+            row = session.get(CopyRequestRow, request_id)
+            if row is None:
+                raise NotFound(f"no copy request {request_id}")
+            obj = self._object(session, row.sha256)
+            return {
+                "id": row.id,
+                "sha256": row.sha256,
+                "flight_reference": obj.flight_reference or None,
+                "requester": row.requester,
+                "state": row.state,
+                "decision": row.decision,
+            }
 
     def _deliver(
         self,
@@ -291,33 +429,44 @@ class CustodyService:
         actor: str,
         obj: CustodyObjectRow,
         recipient: str,
-        role: str,
         now: datetime,
         citation: str,
+        signed: SignedEvent,
+        request_id: int | None = None,
     ) -> int:
-        self._append(
-            session,
-            CustodyEvent(
-                EventKind.COPY_MADE,
-                now,
-                actor,
-                obj.sha256,
-                obj.flight_reference or None,
-                {"source_sha256": obj.sha256, "first_generation": True},
-            ),
-        )
-        insert_ignore(session, HoldingRow, sha256=obj.sha256, party=recipient, role=role, since=now)
-        details: dict[str, Any] = {"recipient": recipient, "citation": citation}
-        if self.fingerprints is not None:  # the recipient's own copy, committed below
-            details["fingerprint"] = self.fingerprints.deliver(session, obj.sha256, recipient, now)
-        index = self._append(
-            session,
-            CustodyEvent(
-                EventKind.DELIVERED, now, actor, obj.sha256, obj.flight_reference or None, details
-            ),
-        )
+        """Check and append the signed delivery, then record who holds the duplicate.
+
+        With fingerprinting, the event must commit to the copy prepared for the recipient
+        (``prepare_delivery``), which the observing Party signed."""
+        fingerprint = None
         if self.fingerprints is not None:
-            self.fingerprints.recorded(session, details["fingerprint"]["delivery_id"], index)
+            claimed = signed.event.details.get("fingerprint")
+            if not isinstance(claimed, Mapping) or "delivery_id" not in claimed:
+                raise InputError(
+                    "event.details.fingerprint: prepare the delivery first (POST "
+                    ".../prepare) and sign the fingerprint details it returns"
+                )
+            fingerprint = self.fingerprints.prepared(
+                session, str(claimed["delivery_id"]), obj.sha256, recipient
+            )
+        expected = delivery_event(
+            signed.event.at,
+            actor,
+            obj.sha256,
+            obj.flight_reference,
+            recipient,
+            citation,
+            request_id,
+            fingerprint,
+        )
+        index = self._append(session, signed, expected, now)
+        insert_ignore(
+            session, HoldingRow, sha256=obj.sha256, party=recipient, role="duplicate", since=now
+        )
+        if fingerprint is not None:
+            self.fingerprints.recorded(  # type: ignore[union-attr]
+                session, str(fingerprint["delivery_id"]), index
+            )
         append_audit(
             session, now, actor, "data.deliver", f"object:{obj.sha256}", {"recipient": recipient}
         )
@@ -339,11 +488,17 @@ class CustodyService:
             )
 
     def request_copy(
-        self, actor: Delegation, sha256: str, request: dict[str, Any]
+        self,
+        actor: Delegation,
+        sha256: str,
+        request: dict[str, Any],
+        signed: SignedEvent | None,
     ) -> dict[str, Any]:
         """A State Party asks the observing Party for duplicates (Art. IX §IV ¶1).
 
-        Decided on the day of the request; a refusal is signed into the log at once.
+        Decided on the day of the request. The requester's signed event commits to the
+        request's canonical JSON (with ``requesting_party``); a refused request is kept with
+        its findings but is no custody event.
         """
         now = self.clock.now()
         parsed = parse_copy_request({**request, "requesting_party": actor.state})
@@ -375,8 +530,14 @@ class CustodyService:
             )
             session.add(row)
             session.flush()
-            if not decision.deliver:
-                self._refuse(session, actor.state, sha256, actor.state, decision, now)
+            index = None
+            if decision.deliver:
+                if signed is None:
+                    raise InputError(f"{EVENT_HEADER}: the requester's signed request event")
+                expected = request_event(
+                    signed.event.at, actor.state, sha256, obj.flight_reference, row.request
+                )
+                index = self._append(session, signed, expected, now)
             self._notify_observed(session, flight, actor.state, row.id, decision, now)
             append_audit(
                 session,
@@ -386,7 +547,12 @@ class CustodyService:
                 f"copy_request:{row.id}",
                 {"outcome": decision.outcome.value},
             )
-            return {"id": row.id, "state": row.state, "decision": row.decision}
+            return {
+                "id": row.id,
+                "state": row.state,
+                "decision": row.decision,
+                "ledger_index": index,
+            }
 
     def _notify_observed(
         self,
@@ -410,33 +576,13 @@ class CustodyService:
         }
         post_message(session, flight.id, "copy_request", requester, recipients, False, body, now)
 
-    def _refuse(
-        self,
-        session: Session,
-        actor: str,
-        sha256: str,
-        requester: str,
-        decision: Any,
-        now: datetime,
-    ) -> None:
-        self._append(
-            session,
-            CustodyEvent(
-                EventKind.REFUSED,
-                now,
-                actor,
-                None,
-                None,
-                {
-                    "requester": requester,
-                    "object": sha256,
-                    "citations": sorted({f.citation.text for f in decision.findings}),
-                },
-            ),
-        )
+    def deliver_request(
+        self, actor: Delegation, request_id: int, signed: SignedEvent
+    ) -> dict[str, Any]:
+        """The observing Party delivers, the treaty deciding again on the day of delivery.
 
-    def deliver_request(self, actor: Delegation, request_id: int) -> dict[str, Any]:
-        """The observing Party delivers, the treaty deciding again on the day of delivery."""
+        A refusal on the day is recorded on the request, and the signed delivery is dropped.
+        """
         now = self.clock.now()
         with self.sessions.begin() as session:
             row = session.get(CopyRequestRow, request_id, with_for_update=True)
@@ -464,10 +610,9 @@ class CustodyService:
             row.state = after.value
             if decision.deliver:
                 index = self._deliver(
-                    session, actor.state, obj, row.requester, "duplicate", now, "Art. IX §IV ¶1"
+                    session, actor.state, obj, row.requester, now, "Art. IX §IV ¶1", signed, row.id
                 )
             else:
-                self._refuse(session, actor.state, obj.sha256, row.requester, decision, now)
                 index = None
             return {
                 "id": row.id,
@@ -476,9 +621,11 @@ class CustodyService:
                 "ledger_index": index,
             }
 
-    def download(self, actor: Delegation, sha256: str) -> tuple[VerifyingReader, int]:
+    def download(
+        self, actor: Delegation, sha256: str, signed: SignedEvent
+    ) -> tuple[VerifyingReader, int]:
         """The bytes of an object the delegation holds, checked on the day (Art. IX §IV ¶1);
-        the reader verifies the SHA-256 as it goes."""
+        the holder's signed download event is logged first; the reader verifies the SHA-256."""
         now = self.clock.now()
         with self.sessions.begin() as session:
             self._require_party(actor, now.date())
@@ -506,17 +653,14 @@ class CustodyService:
                 if self.fingerprints is not None
                 else None
             )
-            self._append(
-                session,
-                CustodyEvent(
-                    EventKind.DOWNLOADED,
-                    now,
-                    actor.state,
-                    sha256,
-                    obj.flight_reference or None,
-                    {"copy_sha256": copy[0]} if copy else {},
-                ),
+            expected = download_event(
+                signed.event.at,
+                actor.state,
+                sha256,
+                obj.flight_reference,
+                copy[0] if copy else None,
             )
+            self._append(session, signed, expected, now)
             size = obj.size
         if copy is not None:  # the recipient's fingerprinted copy, not the original
             return self.store.open(copy[0]), copy[1]

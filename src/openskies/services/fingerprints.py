@@ -42,6 +42,7 @@ from openskies.custody.fingerprint import (
     register,
     trace,
 )
+from openskies.errors import InputError
 
 __all__ = ["OFF_REASON", "Fingerprints", "carrier_of", "commitment"]
 
@@ -201,6 +202,29 @@ class Fingerprints:
             row.ledger_index = ledger_index
 
     @staticmethod
+    def prepared(session: Session, delivery_id: str, sha256: str, recipient: str) -> dict[str, Any]:
+        """The ledger details of a copy made for ``recipient`` and not yet delivered (what
+        ``deliver`` returned), for the observing Party to sign; ``InputError`` otherwise."""
+        row = session.get(FingerprintRow, delivery_id)
+        if row is None or row.object_sha256 != sha256 or row.recipient != recipient:
+            raise InputError(
+                f"event.details.fingerprint.delivery_id: {delivery_id!r} is no copy of this "
+                f"object prepared for {recipient}"
+            )
+        if row.ledger_index is not None:
+            raise InputError(f"event.details.fingerprint: delivery {delivery_id} was logged")
+        base = {"delivery_id": row.delivery_id, "scheme": row.scheme, "status": row.status}
+        if row.status != "fingerprinted":
+            return {**base, "reason": row.reason}
+        return {
+            **base,
+            "code_commitment": row.commitment,
+            "key_id": row.params["key_id"],
+            "copy_sha256": row.copy_sha256,
+            "copy_size": row.copy_size,
+        }
+
+    @staticmethod
     def copy_for(session: Session, sha256: str, party: str) -> tuple[str, int] | None:
         """The latest fingerprinted copy of object ``sha256`` delivered to ``party``."""
         row = (
@@ -210,6 +234,7 @@ class Fingerprints:
                     FingerprintRow.object_sha256 == sha256,
                     FingerprintRow.recipient == party,
                     FingerprintRow.status == "fingerprinted",
+                    FingerprintRow.ledger_index.is_not(None),  # delivered, not just prepared
                 )
                 .order_by(FingerprintRow.created_at.desc(), FingerprintRow.delivery_id)
             )

@@ -248,3 +248,26 @@ def test_annotation_is_immutable() -> None:
     )
     with pytest.raises(AttributeError):
         annotation.focal_length_mm = 10  # type: ignore[misc]
+
+
+def test_a_framing_camera_footprint_is_height_times_frame_over_focal_length() -> None:
+    from openskies.custody.footprints import FRAME_SIDE_M, frame_footprints
+
+    doc = {
+        "flight_reference": "OS9042",
+        "flight_date": "2019-06-05",
+        "sensor": "OPBP",
+        "configuration": "INT1V",
+        "focal_length_mm": 152,
+        "records": [
+            {"time": "2019-06-05T10:31Z", "hagl": "06500M", "position": "52.00N 020.00E"},
+            {"time": "2019-06-05T10:32Z"},
+        ],
+    }
+    (feature,) = frame_footprints(parse_annotation(doc))
+    assert feature["properties"]["side_m"] == round(6500 * FRAME_SIDE_M / 0.152)
+    ring = feature["geometry"]["coordinates"][0]
+    lats = [p[1] for p in ring]
+    # the square's north-south side, back in metres (111,320 m per degree of latitude)
+    assert abs((max(lats) - min(lats)) * 111_320 - 6500 * FRAME_SIDE_M / 0.152) < 1
+    assert ring[0] == ring[-1]

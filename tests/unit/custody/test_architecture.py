@@ -11,7 +11,19 @@ import pytest
 from tests.unit.test_architecture import imports_of
 
 PACKAGE = Path(__file__).parents[3] / "src" / "openskies" / "custody"
-PURE = ["annotation", "audit", "custody", "events", "ledger", "requests", "errors", "_signing"]
+PURE = [
+    "annotation",
+    "audit",
+    "custody",
+    "events",
+    "merkle",
+    "signed_log",
+    "verification",
+    "footprints",
+    "requests",
+    "errors",
+    "_signing",
+]
 EDGE = {"typer", "rich", "fastapi", "sqlalchemy", "psycopg", "httpx", "click", "boto3", "botocore"}
 
 
