@@ -53,8 +53,10 @@ class Ed25519Signer:
         self._key = _ed25519().Ed25519PrivateKey.from_private_bytes(private_key)
         from cryptography.hazmat.primitives import serialization
 
-        self._public = self._key.public_key().public_bytes(
-            serialization.Encoding.Raw, serialization.PublicFormat.Raw
+        self._public: bytes = bytes(
+            self._key.public_key().public_bytes(
+                serialization.Encoding.Raw, serialization.PublicFormat.Raw
+            )
         )
 
     @classmethod

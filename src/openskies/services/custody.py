@@ -218,7 +218,7 @@ class CustodyService:
                 event = SignedEvent.from_leaf(leaf.encode()).event
                 if event.object_sha256 in events:
                     events[event.object_sha256].append({"ledger_index": index, **event.as_json()})
-            out = {
+            out: dict[str, dict[str, Any]] = {
                 o.sha256: {
                     "sha256": o.sha256,
                     "size": o.size,
