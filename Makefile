@@ -9,17 +9,25 @@ STAMP  := $(VENV)/.installed
 WEB    := src/openskies/web/static/index.html
 PORT   ?= 8000
 
-.PHONY: run test install web browser lint format bench clean
+.PHONY: run test unit integration browser-test typecheck install web browser lint format bench clean
 
 run: install web  ## Install, build the web app, seed a demo and serve it on SQLite.
 	$(BIN)/openskies treaty parties
 	$(BIN)/openskies demo --port $(PORT)
 
-test: install web browser  ## Install everything and run the whole test suite.
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check src tests
+test: install web browser lint  ## Install everything; the linters, then the whole test suite.
 	node --test web/test/
 	$(BIN)/pytest -q
+
+unit: install  ## The unit tests only (no database server, no browser): the everyday loop.
+	$(BIN)/pytest -q tests/unit
+
+integration: install web  ## API, CLI and database tests (PostgreSQL with OPENSKIES_TEST_DATABASE_URL).
+	$(BIN)/pytest -q tests/integration tests/e2e
+
+browser-test: install web browser  ## The web app in Debian's Chromium, driven by Playwright.
+	node --test web/test/
+	$(BIN)/pytest -q tests/browser
 
 install: $(STAMP)
 
@@ -45,8 +53,9 @@ browser:  ## Debian's Chromium for the browser tests (Playwright drives it; no d
 			apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
 		else echo "no /usr/bin/chromium and no root apt-get: browser tests will be skipped"; fi; }
 
-lint: install
+lint: install  ## ruff: lint rules and formatting.
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check src tests
 
 format: install
 	$(BIN)/ruff format src tests

@@ -1,4 +1,9 @@
-"""Shared fixtures: the shipped treaty data, loaded once."""
+"""Shared fixtures: the shipped treaty data, loaded once; Hypothesis made deterministic.
+
+Hypothesis runs derandomised and without its per-example deadline (a wall-clock assertion):
+the same examples on every run and machine, however loaded. ``--hypothesis-profile=explore``
+searches afresh, with random examples, when looking for new failures.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from openskies.adapters.decisions import treaty_data_with
 from openskies.treaty import TreatyData, load_treaty_data
@@ -18,6 +24,11 @@ quotas for the 12 Parties whose decision is not public, and a 2026 distribution.
 def fixture_data() -> TreatyData:
     """The shipped data plus the test decision set (tests of flights after 2003)."""
     return treaty_data_with((TEST_DECISIONS,))
+
+
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("explore", deadline=None)
+settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")

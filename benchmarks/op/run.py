@@ -40,7 +40,8 @@ for extra in (HERE, REPO / "src"):
     if str(extra) not in sys.path:
         sys.path.insert(0, str(extra))
 
-from openskies.planning.optimiser import OPInstance, read_op_instance, solve  # noqa: E402
+from openskies.adapters.files import read_op_instance  # noqa: E402
+from openskies.planning.optimiser import OPInstance, solve  # noqa: E402
 
 BANDS = ((400, "≤400"), (1000, "401–1000"), (2000, "1001–2000"), (10**9, ">2000"))
 PEERS = ("pyvrp", "ortools")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import date
 from importlib import resources
 from typing import Annotated, Any, Literal
@@ -113,7 +114,8 @@ def flight(body: FlightIn, svc: Svc) -> dict[str, Any]:
         svc.data, svc.territories(), body.observed, body.airfield, body.date, region=body.region
     )
     leg = Leg(hagl_m=body.hagl_m, sensors=tuple(ctx.sensors))
-    plan = plan_flight(ctx, _sites(body, ctx.observed_states), body.time_limit, leg)
+    sites = _sites(body, ctx.observed_states)
+    plan = plan_flight(ctx, sites, body.time_limit, leg, clock=time.perf_counter)
     return plan_to_geojson(plan, ctx.budget_km)
 
 
@@ -214,5 +216,6 @@ def impact(body: ImpactIn, svc: Svc) -> dict[str, Any]:
         body.time_limit,
         body.floor_hagl_m,
         leg,
+        clock=time.perf_counter,
     )
     return result.as_json(ctx.budget_km)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 import typer
@@ -19,7 +18,6 @@ __all__ = [
     "parse_datetime",
     "parse_int",
     "print_json",
-    "read_json_file",
     "today",
 ]
 
@@ -77,13 +75,3 @@ def iso(value: date | datetime) -> str:
 def print_json(obj: Any) -> None:
     """Print ``obj`` as JSON on standard output (the scripting contract)."""
     typer.echo(json.dumps(obj, ensure_ascii=False, indent=2))
-
-
-def read_json_file(path: Path, what: str) -> Any:
-    """The parsed JSON of the file at ``path``; a one-line error naming ``what`` otherwise."""
-    if not path.is_file():
-        raise InputError(f"{what}: {path}: no such file")
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{what}: {path}: not valid JSON: {exc}") from None

@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from openskies.adapters.orm import CustodyObjectRow
 from openskies.bootstrap import open_services, read_settings
-from openskies.cli._common import console, print_json, read_json_file
+from openskies.adapters.files import read_json
+from openskies.cli._common import console, print_json
 from openskies.custody import (
     SignedTreeHead,
     parse_public_keys,
@@ -62,7 +63,7 @@ def export(
 
 def _heads(files: list[Path], state: Path | None) -> list[SignedTreeHead]:
     """Signed tree heads kept elsewhere: files, and a witness's memory (heads.jsonl)."""
-    docs = [read_json_file(f, "--head") for f in files]
+    docs = [read_json(f, "--head") for f in files]
     if state is not None:
         history = state / "heads.jsonl"
         if not history.is_file():
@@ -91,8 +92,8 @@ def verify(
     """Check a copy of the log offline: every signature, every leaf, every tree head, forks
     (exit 1 if anything is wrong; a fork prints both signed heads)."""
     report = verify_log_document(
-        read_json_file(log, "LOG"),
-        parse_public_keys(read_json_file(keys, "--keys")),
+        read_json(log, "LOG"),
+        parse_public_keys(read_json(keys, "--keys")),
         min_cosigners=witnesses,
         tree_heads=_heads(head or [], state),
     )

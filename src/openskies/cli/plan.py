@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -11,8 +12,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from openskies.adapters.files import read_op_instance
 from openskies.errors import InputError
-from openskies.planning.optimiser import OPInstance, OPSolution, read_op_instance, solve
+from openskies.planning.optimiser import OPInstance, OPSolution, solve
 
 __all__ = ["app"]
 
@@ -79,7 +81,7 @@ def op(
     if not (math.isfinite(time_limit) and time_limit > 0):
         raise InputError(f"--time-limit must be a positive number of seconds, got {time_limit}")
     instance = read_op_instance(instance_file)
-    solution = solve(instance, time_limit, seed=seed)
+    solution = solve(instance, time_limit, seed=seed, clock=time.perf_counter)
     if as_json:
         typer.echo(
             json.dumps(

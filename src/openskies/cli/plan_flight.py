@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -10,8 +11,9 @@ import typer
 import yaml
 from rich.table import Table
 
+from openskies.adapters.files import read_json, read_sites
 from openskies.bootstrap import shipped_territories, shipped_treaty_data
-from openskies.cli._common import console, parse_date, print_json, read_json_file, today
+from openskies.cli._common import console, parse_date, print_json, today
 from openskies.cli.plan import app
 from openskies.errors import InputError
 from openskies.planning import (
@@ -21,7 +23,6 @@ from openskies.planning import (
     flight_context,
     plan_flight,
     plan_to_geojson,
-    read_sites,
     route_to_gpx,
     route_to_kml,
 )
@@ -85,7 +86,8 @@ def flight(
         **_options(aircraft),
     )
     candidates = demo_sites(*ctx.observed_states) if sites == "demo" else read_sites(Path(sites))
-    plan = plan_flight(ctx, candidates, time_limit, Leg(hagl_m=hagl_m, sensors=tuple(ctx.sensors)))
+    leg = Leg(hagl_m=hagl_m, sensors=tuple(ctx.sensors))
+    plan = plan_flight(ctx, candidates, time_limit, leg, clock=time.perf_counter)
     collection = plan_to_geojson(plan, ctx.budget_km)
     if export is not None:
         _export(export, collection, plan, airfield_elevation_m(ctx.airfield.icao))
@@ -159,7 +161,7 @@ def check(
     result = check_mission_plan(
         shipped_treaty_data(),
         shipped_territories(),
-        read_json_file(route_file, "ROUTE_FILE"),
+        read_json(route_file, "ROUTE_FILE"),
         observed,
         day,
         airfield,

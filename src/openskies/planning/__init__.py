@@ -22,7 +22,7 @@ from openskies.planning.impact import RESTRICTIONS, RestrictionImpact, restricti
 from openskies.planning.mission_plan import check_mission_plan
 from openskies.planning.planner import FlightPlan, plan_flight
 from openskies.planning.route import FixKind, Leg, Route, TurnType, Waypoint
-from openskies.planning.route_io import read_route, route_from_geojson
+from openskies.planning.route_io import route_from_geojson
 from openskies.planning.sensors import (
     FramingCamera,
     InfraRedLineScanner,
@@ -31,7 +31,7 @@ from openskies.planning.sensors import (
     SyntheticApertureRadar,
     default_sensors,
 )
-from openskies.planning.sites import demo_sites, read_sites
+from openskies.planning.sites import demo_sites, sites_from_csv, sites_from_geojson
 from openskies.planning.validation import RouteCheck, validate_route
 from openskies.planning.violations import Severity, Violation
 
@@ -64,12 +64,12 @@ __all__ = [
     "flight_context",
     "plan_flight",
     "plan_to_geojson",
-    "read_route",
-    "read_sites",
     "restriction_impact",
     "route_from_geojson",
     "route_to_gpx",
     "route_to_kml",
+    "sites_from_csv",
+    "sites_from_geojson",
     "swath_half_width_km",
     "validate_route",
 ]

@@ -8,7 +8,7 @@ resolution a sensor reaches: Art. IV ¶2 sets the finest allowed, a floor forces
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,8 +65,11 @@ def restriction_impact(
     time_limit_s: float = 2.0,
     floor_hagl_m: float | None = None,
     leg: Leg | None = None,
+    *,
+    clock: Callable[[], float],
 ) -> RestrictionImpact:
-    """Plan twice, with and without ``restriction``, on the same sites and time."""
+    """Plan twice, with and without ``restriction``, on the same sites and time (of the
+    caller's monotonic ``clock``)."""
     profile = leg or Leg(sensors=tuple(ctx.sensors))
     if restriction == "sub_limits":  # planned within them, contested ones too (¶2: a choice)
         free, note = dataclasses.replace(ctx, sub_limits=()), "dated regional sub-limits"
@@ -84,8 +87,8 @@ def restriction_impact(
         restricted_leg = dataclasses.replace(profile, hagl_m=max(profile.hagl_m, floor_hagl_m))
     else:
         raise InputError(f"restriction: one of {', '.join(RESTRICTIONS)}")
-    restricted = plan_flight(ctx, sites, time_limit_s, restricted_leg)
-    unrestricted = plan_flight(free, sites, time_limit_s, free_leg)
+    restricted = plan_flight(ctx, sites, time_limit_s, restricted_leg, clock=clock)
+    unrestricted = plan_flight(free, sites, time_limit_s, free_leg, clock=clock)
     if restricted.check.valid and restricted.value > unrestricted.value:
         # a route flown under the restriction may be flown without it: the search found less
         check = validate_route(restricted.route, free)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -272,9 +272,12 @@ def plan_flight(
     leg: Leg | None = None,
     seed: int = 0,
     max_rounds: int = 12,
+    *,
+    clock: Callable[[], float] = time.perf_counter,
 ) -> FlightPlan:
-    """The most valuable valid route from the context's airfield over its sites."""
-    started = time.perf_counter()
+    """The most valuable valid route from the context's airfield over its sites, searched
+    for ``time_limit_s`` seconds of ``clock`` (tests give a ticking clock: deterministic)."""
+    started = clock()
     profile = leg or Leg(sensors=tuple(ctx.sensors))
     width = leg_footprint(profile, ctx.sensors, ctx.data, ctx.on).swath_half_width_km
     start, end = ctx.airfield.best_position, ctx.end_airfield.best_position
@@ -307,7 +310,7 @@ def plan_flight(
     rounds = 0
     for _ in range(max_rounds):
         rounds += 1
-        budget_left = max(deadline - time.perf_counter(), 0.1)
+        budget_left = max(deadline - clock(), 0.1)
         route_nodes = _solve(
             nodes.dist,
             _with_bonus(np.where(active, nodes.scores, 0.0), nodes, keep, row),
@@ -315,6 +318,7 @@ def plan_flight(
             round_trip,
             budget_left * (0.75 if rounds == 1 else 0.5),
             seed,
+            clock,
         )
         solver_nodes = route_nodes
 
@@ -344,7 +348,7 @@ def plan_flight(
                 if found[2].valid:
                     best = (found[4], True, found[0], found[2], found[3])
                     break
-        if check.valid and time.perf_counter() > deadline:
+        if check.valid and clock() > deadline:
             break  # an invalid route is repaired past the deadline, up to max_rounds
         if check.valid:
             progressed = _split_unseen(route_nodes, accounts, nodes, keep)
@@ -364,7 +368,7 @@ def plan_flight(
         float(value),
         tuple(excluded),
         len(keep),
-        time.perf_counter() - started,
+        clock() - started,
         leg_footprints(route, ctx.sensors, ctx.data, ctx.on),
         tuple(accounts),
         rounds,
@@ -436,13 +440,15 @@ def _solve(
     round_trip: bool,
     seconds: float,
     seed: int,
+    clock: Callable[[], float],
 ) -> list[int]:
     if round_trip:  # drop the duplicate end node: start == end
         index = [0, *list(range(2, len(scores)))]
         sub = OPInstance(budget, scores[index], dist[np.ix_(index, index)], start=0, end=0)
-        solution = solve(sub, seconds, seed=seed)
+        solution = solve(sub, seconds, seed=seed, clock=clock)
         return [index[i] for i in solution.route]
-    solution = solve(OPInstance(budget, scores, dist, start=0, end=1), seconds, seed=seed)
+    instance = OPInstance(budget, scores, dist, start=0, end=1)
+    solution = solve(instance, seconds, seed=seed, clock=clock)
     return list(solution.route)
 
 

@@ -1,4 +1,4 @@
-"""Read a route from GeoJSON, as written by ``plan_to_geojson`` or drawn by hand.
+"""A route from parsed GeoJSON, as written by ``plan_to_geojson`` or drawn by hand.
 
 The route is the first LineString feature; its ``properties.legs`` (optional) give each
 leg's ``hagl_m``, ``sensors`` and ``transit``. Point features with ``kind: waypoint`` and an
@@ -8,25 +8,12 @@ refuelling). Without them the first and last points are airfields and the rest f
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 from openskies.errors import InputError
 from openskies.planning.route import FixKind, Leg, Route, TurnType, Waypoint
 
-__all__ = ["read_route", "route_from_geojson", "route_properties"]
-
-
-def read_route(path: Path) -> Route:
-    """A route from a GeoJSON file."""
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: not valid JSON: {exc}") from None
-    return route_from_geojson(doc, str(path))
+__all__ = ["route_from_geojson", "route_properties"]
 
 
 def _features(doc: Any, where: str) -> list[dict[str, Any]]:

@@ -1,4 +1,5 @@
-"""Candidate sites: read from GeoJSON or CSV, or the demo set of a State's airfields.
+"""Candidate sites: parsed from GeoJSON or CSV (read by the caller), or the demo set of a
+State's airfields.
 
 GeoJSON: Point features; ``properties.id`` (else the feature's ``id``, else its index) and
 ``properties.value`` (default 1). CSV: a header ``id,lat,lon,value``. Errors name the file,
@@ -8,15 +9,14 @@ the line or feature, and the field.
 from __future__ import annotations
 
 import csv
-import json
+import io
 import math
-from pathlib import Path
 from typing import Any
 
 from openskies.errors import InputError
 from openskies.planning.coverage import Site
 
-__all__ = ["ALPHA2", "airfield_elevation_m", "demo_sites", "read_sites", "sites_from_geojson"]
+__all__ = ["ALPHA2", "airfield_elevation_m", "demo_sites", "sites_from_csv", "sites_from_geojson"]
 
 # ISO 3166 alpha-3 -> alpha-2 of the States that were ever States Parties.
 ALPHA2 = {
@@ -81,23 +81,6 @@ def _site(site_id: str, lon: float, lat: float, value: float, where: str) -> Sit
     return Site(site_id, lon, lat, value)
 
 
-def read_sites(path: Path) -> list[Site]:
-    """Sites from a GeoJSON (``.geojson``/``.json``) or CSV file."""
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    if path.suffix.lower() in (".geojson", ".json"):
-        return _read_geojson(path)
-    return _read_csv(path)
-
-
-def _read_geojson(path: Path) -> list[Site]:
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: not valid JSON: {exc}") from None
-    return sites_from_geojson(doc, str(path))
-
-
 def sites_from_geojson(doc: Any, path: str = "sites") -> list[Site]:
     """Sites from a parsed GeoJSON FeatureCollection of Points."""
     features = doc.get("features") if isinstance(doc, dict) else None
@@ -129,34 +112,33 @@ def sites_from_geojson(doc: Any, path: str = "sites") -> list[Site]:
     return sites
 
 
-def _read_csv(path: Path) -> list[Site]:
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        missing = {"id", "lat", "lon"} - set(reader.fieldnames or [])
-        if missing:
-            raise InputError(
-                f"{path}: missing column(s) {', '.join(sorted(missing))} "
-                "(expected id,lat,lon,value)"
+def sites_from_csv(text: str, path: str = "sites") -> list[Site]:
+    """Sites from CSV text with a header ``id,lat,lon[,value]``; ``path`` names it in errors."""
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    missing = {"id", "lat", "lon"} - set(reader.fieldnames or [])
+    if missing:
+        raise InputError(
+            f"{path}: missing column(s) {', '.join(sorted(missing))} (expected id,lat,lon,value)"
+        )
+    sites, ids = [], set()
+    for line, row in enumerate(reader, start=2):
+        where = f"{path}:{line}"
+        site_id = (row.get("id") or "").strip()
+        if not site_id:
+            raise InputError(f"{where}: id: empty")
+        if site_id in ids:
+            raise InputError(f"{where}: id {site_id!r} is used twice")
+        ids.add(site_id)
+        value = row.get("value")
+        sites.append(
+            _site(
+                site_id,
+                _number(row["lon"], where, "lon"),
+                _number(row["lat"], where, "lat"),
+                _number(value if value not in (None, "") else 1, where, "value"),
+                where,
             )
-        sites, ids = [], set()
-        for line, row in enumerate(reader, start=2):
-            where = f"{path}:{line}"
-            site_id = (row.get("id") or "").strip()
-            if not site_id:
-                raise InputError(f"{where}: id: empty")
-            if site_id in ids:
-                raise InputError(f"{where}: id {site_id!r} is used twice")
-            ids.add(site_id)
-            value = row.get("value")
-            sites.append(
-                _site(
-                    site_id,
-                    _number(row["lon"], where, "lon"),
-                    _number(row["lat"], where, "lat"),
-                    _number(value if value not in (None, "") else 1, where, "value"),
-                    where,
-                )
-            )
+        )
     return sites
 
 

@@ -45,7 +45,7 @@ def test_event_details_are_immutable_and_required_per_kind() -> None:
 def test_event_fields_are_checked() -> None:
     ok = {"object_sha256": ORIGINAL, "details": {"recipient": "DEU"}}
     with pytest.raises(InputError, match="at: must be an aware UTC"):
-        CustodyEvent(EventKind.DELIVERED, datetime(2020, 1, 1), "SWE", **ok)  # type: ignore[arg-type]
+        CustodyEvent(EventKind.DELIVERED, datetime(2020, 1, 1), "SWE", **ok)  # type: ignore[arg-type]  # noqa: DTZ001 - naive on purpose
     plus_one = datetime(2020, 1, 1, tzinfo=timezone(timedelta(hours=1)))
     with pytest.raises(InputError, match="at: must be an aware UTC"):
         CustodyEvent(EventKind.DELIVERED, plus_one, "SWE", **ok)  # type: ignore[arg-type]

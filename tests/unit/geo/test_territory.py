@@ -217,15 +217,6 @@ def test_point_in_territory_is_vectorised(territories: Territories) -> None:
     assert inside[:200].tolist() == one_by_one
 
 
-def test_exported_members_match_all() -> None:
-    public = sorted(
-        name
-        for name, value in vars(openskies.geo).items()
-        if not name.startswith("_") and not isinstance(value, type(openskies.geo))
-    )
-    assert sorted(openskies.geo.__all__) == public
-
-
 def test_the_median_line_divides_the_oresund(territories: Territories) -> None:
     # Helsingør-Helsingborg, about 4 km apart: each side's sea stops at the median line.
     swedish_side, danish_side = (12.68, 56.04), (12.63, 56.04)

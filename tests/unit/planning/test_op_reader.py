@@ -8,8 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from openskies.adapters.files import read_op_instance
 from openskies.errors import InputError
-from openskies.planning.optimiser import OPInstance, read_op_instance
+from openskies.planning.optimiser import OPInstance
 
 GOOD = "15\t1\n0.0\t0.0\t0\n3.0\t4.0\t0\n1.5\t2.0\t10\n6.0 0.0  7\n\n"
 
@@ -34,9 +35,9 @@ def test_reader_keeps_file_order_start_first_end_second(tmp_path: Path) -> None:
 
 def test_instance_arrays_are_read_only(tmp_path: Path) -> None:
     instance = read_op_instance(write(tmp_path, GOOD))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="read-only"):
         instance.dist[0, 1] = 1.0
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="read-only"):
         instance.scores[2] = 1.0
 
 

@@ -13,8 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import openskies.planning.optimiser as optimiser
+from openskies.adapters.files import read_op_instance
 from openskies.errors import InputError
-from openskies.planning.optimiser import OPInstance, read_op_instance, solve
+from openskies.planning.optimiser import OPInstance, solve
 
 SHARED = Path(__file__).parents[3].parent / "shared"
 OP_BENCHMARKS = SHARED / "benchmarks" / "op"

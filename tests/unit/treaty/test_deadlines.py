@@ -209,9 +209,9 @@ def test_overdue_steps_are_reported_when_now_is_given(data: TreatyData) -> None:
 
 def test_a_time_without_utc_offset_is_refused(data: TreatyData) -> None:
     with pytest.raises(InputError, match="eta: a time must carry its UTC offset"):
-        flight_deadlines(data, datetime(2026, 12, 7, 9, 0))
+        flight_deadlines(data, datetime(2026, 12, 7, 9, 0))  # noqa: DTZ001 - naive on purpose
     with pytest.raises(InputError, match="notified_at"):
-        Timeline(notified_at=datetime(2026, 12, 1, 9, 0))
+        Timeline(notified_at=datetime(2026, 12, 1, 9, 0))  # noqa: DTZ001 - naive on purpose
 
 
 def test_a_full_timeline_on_time_has_no_breach(data: TreatyData) -> None:

@@ -12,7 +12,8 @@ Public surface:
 - :class:`OPInstance` (frozen): ``budget``, ``scores``, ``dist``, ``start``, ``end``,
   ``coords``; built by ``OPInstance.from_coordinates`` (plane, Euclidean) or
   ``OPInstance.from_distance_matrix``.
-- :func:`read_op_instance`: the standard benchmark file format (the only I/O here).
+- :func:`parse_op_instance`: the standard benchmark file format, from its text
+  (``openskies.adapters.files.read_op_instance`` reads the file).
 - :func:`solve` -> :class:`OPSolution`: ``route`` (start ... end), ``score``,
   ``length`` (<= budget x (1 + 1e-9), always), ``upper_bound``, timings.
 - :func:`solve_team` -> :class:`TeamSolution`: team orienteering (several routes, each
@@ -85,7 +86,7 @@ G. A. Croes, Oper. Res. 6(6):791-812, 1958 • I. Or, PhD thesis, Northwestern, 
 """
 
 from openskies.planning.optimiser._instance import BUDGET_RTOL, OPInstance, OPSolution
-from openskies.planning.optimiser._reader import read_op_instance
+from openskies.planning.optimiser._reader import parse_op_instance
 from openskies.planning.optimiser._solve import solve
 from openskies.planning.optimiser._team import Ascent, TeamSolution, ascend, solve_team
 
@@ -96,7 +97,7 @@ __all__ = [
     "OPSolution",
     "TeamSolution",
     "ascend",
-    "read_op_instance",
+    "parse_op_instance",
     "solve",
     "solve_team",
 ]

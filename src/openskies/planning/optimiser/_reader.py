@@ -1,4 +1,4 @@
-"""Reader of the standard orienteering benchmark format (Tsiligirides 1984; Chao et al. 1996).
+"""Parser of the standard orienteering benchmark format (Tsiligirides 1984; Chao et al. 1996).
 
 The format, as shipped with the public benchmark sets::
 
@@ -14,14 +14,13 @@ unrounded Euclidean distances between the points.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 
 from openskies.errors import InputError
 from openskies.planning.optimiser._instance import OPInstance
 
-__all__ = ["read_op_instance"]
+__all__ = ["parse_op_instance"]
 
 
 def _number(text: str, what: str, where: str) -> float:
@@ -34,16 +33,10 @@ def _number(text: str, what: str, where: str) -> float:
     return value
 
 
-def read_op_instance(path: str | Path) -> OPInstance:
-    """Read an OP instance file: point 0 is the start, point 1 the end (file order kept).
-
-    Raises InputError naming the file and line on any malformed content.
+def parse_op_instance(text: str, path: str = "instance") -> OPInstance:
+    """An OP instance from the text of a file: point 0 is the start, point 1 the end (file
+    order kept). Raises InputError naming ``path`` and the line on any malformed content.
     """
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read OP instance ({exc})") from None
 
     rows = [(no, line.split()) for no, line in enumerate(text.splitlines(), start=1)]
     rows = [(no, fields) for no, fields in rows if fields]
