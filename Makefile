@@ -15,7 +15,7 @@ run: install web  ## Install, build the web app, seed a demo and serve it on SQL
 	$(BIN)/openskies treaty parties
 	$(BIN)/openskies demo --port $(PORT)
 
-test: install web browser lint  ## Install everything; the linters, then the whole test suite.
+test: install web browser lint typecheck  ## Install everything; linters, mypy, then every test.
 	node --test web/test/
 	$(BIN)/pytest -q
 
@@ -52,6 +52,9 @@ browser:  ## Debian's Chromium for the browser tests (Playwright drives it; no d
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 			apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
 		else echo "no /usr/bin/chromium and no root apt-get: browser tests will be skipped"; fi; }
+
+typecheck: install  ## mypy --strict over src (the configuration is in pyproject.toml).
+	$(BIN)/mypy
 
 lint: install  ## ruff: lint rules and formatting.
 	$(BIN)/ruff check .

@@ -241,7 +241,8 @@ def decode_arcs(topology: dict[str, Any]) -> list[Coords]:
 def _unwrap_deg(lon: Coords) -> Coords:
     jumps = np.diff(lon)
     shift = -360.0 * np.round(jumps / 360.0)
-    return lon + np.concatenate([[0.0], np.cumsum(shift)])
+    unwrapped: Coords = lon + np.concatenate([[0.0], np.cumsum(shift)])
+    return unwrapped
 
 
 def simplify_arc(arc: Coords, tolerance_deg: float) -> Coords:
@@ -316,7 +317,9 @@ def distance_km(a: BaseGeometry, b: BaseGeometry) -> float:
     )
 
 
-def build(topology: dict[str, Any], tolerance_deg: float) -> tuple[list[dict[str, Any]], dict]:
+def build(
+    topology: dict[str, Any], tolerance_deg: float
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The features of the shipped file, and counts for the metadata."""
     raw = decode_arcs(topology)
     arcs = [simplify_arc(arc, tolerance_deg) for arc in raw]
@@ -370,15 +373,15 @@ def build(topology: dict[str, Any], tolerance_deg: float) -> tuple[list[dict[str
     party_land = {code: land(code) for code in PARTIES}
     missing = []
     for index, geometry in geometry_of.items():
-        code = code_of.get(index)
-        if code in kept:
+        found = code_of.get(index)
+        if found in kept:
             continue
         near = [p for p, g in party_land.items() if shapely.dwithin(g, geometry, 1.5)]
         if any(distance_km(party_land[p], geometry) <= SEA_NEIGHBOUR_KM for p in near):
-            if code is None:
+            if found is None:
                 missing.append(f"{units[index].get('id')} {units[index]['properties']['name']}")
             else:
-                kept.add(code)
+                kept.add(found)
     if missing:
         raise SystemExit(f"sea neighbours without a code in ISO: {missing}")
 
@@ -418,7 +421,9 @@ def build(topology: dict[str, Any], tolerance_deg: float) -> tuple[list[dict[str
             lines = [LineString(arcs[i]) for i in shared]
             border = split_antimeridian(shapely.line_merge(MultiLineString(lines)))
             if a in collapsed or b in collapsed:
-                border = LineString(collapsed.get(a, collapsed.get(b)).exterior.coords)
+                border = LineString(
+                    (collapsed[a] if a in collapsed else collapsed[b]).exterior.coords
+                )
             features.append(
                 _feature(
                     {

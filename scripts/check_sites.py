@@ -56,7 +56,8 @@ Airport = dict[str, Any]
 
 def words(*texts: str) -> set[str]:
     """Significant lower-case ASCII words of the texts (ø -> oe, æ -> ae, å -> aa)."""
-    text = " ".join(texts).lower().translate(str.maketrans({"ø": "oe", "æ": "ae", "å": "aa"}))
+    folds: dict[str, str | int | None] = {"ø": "oe", "æ": "ae", "å": "aa"}
+    text = " ".join(texts).lower().translate(str.maketrans(folds))
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return {w for w in re.split(r"[^a-z0-9]+", text) if len(w) >= 4 and w not in GENERIC}
 
@@ -73,8 +74,8 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 def find(site: dict[str, Any], airports: dict[str, Airport]) -> str | None:
     """airportsdata code for a site: by its ICAO code, else by a unique name match (each
     '/'-separated part of the name tried) among airports of the site's country."""
-    code = site.get("icao")
-    code = REASSIGNED.get(code, code)
+    icao = str(site.get("icao") or "")
+    code = REASSIGNED.get(icao, icao)
     if code in airports:
         return code
     countries = COUNTRY.get(site["state"], set())
@@ -99,7 +100,7 @@ def main() -> int:
             file=sys.stderr,
         )
         return 2
-    airports: dict[str, Airport] = airportsdata.load("ICAO")
+    airports: dict[str, Airport] = {code: {**a} for code, a in airportsdata.load("ICAO").items()}
     sites = yaml.safe_load(SITES.read_text(encoding="utf-8"))["sites"]
     failures: list[str] = []
     for site in sites:

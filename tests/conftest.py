@@ -40,3 +40,15 @@ def data() -> TreatyData:
 def utc(text: str) -> datetime:
     """An aware UTC datetime from ISO 8601 text without offset, for readable tests."""
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+class TickingClock:
+    """A monotonic clock that moves ``step`` seconds each time it is read: a time-limited
+    search given it runs the same number of steps on every machine, however loaded."""
+
+    def __init__(self, step: float = 1e-4) -> None:
+        self.step, self.at = step, 0.0
+
+    def __call__(self) -> float:
+        self.at += self.step
+        return self.at

@@ -99,7 +99,10 @@ def upgrade(engine: Engine) -> None:
 def insert_ignore(session: Session, table: Any, **values: Any) -> None:
     """INSERT a row unless its key exists (ON CONFLICT DO NOTHING), on either database."""
     if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
+        from sqlalchemy.dialects import postgresql
+
+        session.execute(postgresql.insert(table).values(**values).on_conflict_do_nothing())
     else:
-        from sqlalchemy.dialects.sqlite import insert
-    session.execute(insert(table).values(**values).on_conflict_do_nothing())
+        from sqlalchemy.dialects import sqlite
+
+        session.execute(sqlite.insert(table).values(**values).on_conflict_do_nothing())

@@ -11,9 +11,9 @@ from typing import Annotated
 import typer
 from sqlalchemy import select
 
+from openskies.adapters.files import read_json
 from openskies.adapters.orm import CustodyObjectRow
 from openskies.bootstrap import open_services, read_settings
-from openskies.adapters.files import read_json
 from openskies.cli._common import console, print_json
 from openskies.custody import (
     SignedTreeHead,

@@ -12,9 +12,10 @@ import typer
 
 from openskies import __version__
 from openskies.cli import plan_campaign as _plan_campaign  # noqa: F401  (registers `plan campaign`)
+from openskies.cli import plan_flight as _plan_flight  # noqa: F401 - registers its commands
 from openskies.cli.custody import data_app, ledger_app
 from openskies.cli.custody_client import keys_app
-from openskies.cli.plan_flight import app as plan_app
+from openskies.cli.plan import app as plan_app
 from openskies.cli.server import audit_app, delegation_app, demo, exercise_app, serve
 from openskies.cli.treaty import app as treaty_app
 from openskies.errors import DataError, OpenSkiesError

@@ -167,9 +167,10 @@ def check(
         airfield,
         **_options(aircraft),
     )
+    violations = [v.as_json() for v in result.violations]
     out = {
         "valid": result.valid,
-        "violations": [v.as_json() for v in result.violations],
+        "violations": violations,
         "length_km": round(result.length_km, 3),
         "budget_km": result.budget_km,
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
 from datetime import timedelta
 from typing import Annotated
 
@@ -114,10 +115,10 @@ def delegation_list(as_json: Annotated[bool, typer.Option("--json")] = False) ->
         print_json(
             [
                 {
-                    **r,
-                    "created_at": iso(r["created_at"]),  # type: ignore[arg-type]
-                    "revoked_at": iso(r["revoked_at"]) if r["revoked_at"] else None,
-                }  # type: ignore[arg-type]
+                    **asdict(r),
+                    "created_at": iso(r.created_at),
+                    "revoked_at": iso(r.revoked_at) if r.revoked_at else None,
+                }
                 for r in rows
             ]
         )
@@ -126,13 +127,7 @@ def delegation_list(as_json: Annotated[bool, typer.Option("--json")] = False) ->
     for column in ("id", "state", "label", "created", "revoked"):
         table.add_column(column)
     for r in rows:
-        table.add_row(
-            str(r["id"]),
-            str(r["state"]),
-            str(r["label"]),
-            str(r["created_at"]),
-            str(r["revoked_at"] or ""),
-        )
+        table.add_row(str(r.id), r.state, r.label, str(r.created_at), str(r.revoked_at or ""))
     console.print(table)
 
 

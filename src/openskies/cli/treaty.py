@@ -399,7 +399,7 @@ def limits(
     for column in ("rule", "value", "citation", "what"):
         table.add_column(column, overflow="fold")
     for r in rows:
-        table.add_row(r["id"], f"{r['value']} {r['unit']}", r["citation"], r["text"])
+        table.add_row(str(r["id"]), f"{r['value']} {r['unit']}", str(r["citation"]), str(r["text"]))
     console.print(table)
 
 
@@ -445,7 +445,7 @@ def distances(
             "citation": s.distance_km.entry_on(day).citation.text,
             "source": s.distance_km.entry_on(day).citation.url,
         }
-        for h in sorted({r["holder"] for r in rows})
+        for h in sorted({str(r["holder"]) for r in rows})
         for s in sub_limits_on(data, h, day)
     ]
     if as_json:
@@ -456,10 +456,10 @@ def distances(
         table.add_column(column, overflow="fold")
     for r in rows:
         table.add_row(
-            r["holder"],
-            r["airfield"],
+            str(r["holder"]),
+            str(r["airfield"] or ""),
             f"{r['distance_km']:,.0f}",
-            r["citation"] if r["source"] is None else f"{r['citation']} <{r['source']}>",
+            str(r["citation"]) if r["source"] is None else f"{r['citation']} <{r['source']}>",
         )
     console.print(table)
     for lim in limits:

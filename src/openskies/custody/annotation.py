@@ -14,7 +14,7 @@ paragraph it comes from.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
@@ -626,7 +626,7 @@ def _record(doc: Any, where: str) -> AnnotationRecord:
     _require_keys(doc, _RECORD_KEYS, {"time"}, where)
     app = "Ann. B App.1"
     values: dict[str, Any] = {"time": _time(doc["time"], f"{where}.time")}
-    parsers = {
+    parsers: dict[str, Callable[[Any, str], Any]] = {
         "hagl": lambda v, f: Hagl.parse(v, f),
         "position": lambda v, f: Position.parse(v, f),
         "roll": lambda v, f: SignedAngle.parse(v, f, "LR", f"{app} ¶9"),

@@ -347,7 +347,9 @@ def _coast_points(
     return np.unique(points, axis=0) if len(points) else np.zeros((0, 2))
 
 
-def _rows_in(rows: npt.NDArray[np.float64], other: npt.NDArray[np.float64]) -> npt.NDArray:
+def _rows_in(
+    rows: npt.NDArray[np.float64], other: npt.NDArray[np.float64]
+) -> npt.NDArray[np.bool_]:
     keys = {tuple(r) for r in np.round(other, 7)}
     return np.array([tuple(r) in keys for r in np.round(rows, 7)], dtype=bool)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from openskies.errors import OpenSkiesError
 from openskies.treaty import Citation, Finding
@@ -22,21 +23,17 @@ class Refusal(OpenSkiesError):
 
     @classmethod
     def one(
-        cls, rule: str, citation: str, message: str, field: str | None = None, **facts: object
+        cls,
+        rule: str,
+        citation: str,
+        message: str,
+        field: str | None = None,
+        *,
+        limit: int | float | datetime | None = None,
+        actual: int | float | datetime | None = None,
     ) -> Refusal:
-        """A refusal by a single rule."""
-        return cls(
-            [
-                Finding(
-                    rule,
-                    Citation(citation),
-                    message,
-                    facts.get("limit"),  # type: ignore[arg-type]
-                    facts.get("actual"),
-                )
-            ],
-            field,
-        )  # type: ignore[arg-type]
+        """A refusal by a single rule, with the limit and the fact when there are."""
+        return cls([Finding(rule, Citation(citation), message, limit, actual)], field)
 
 
 class WrongState(Refusal):

@@ -17,6 +17,7 @@ from openskies.treaty import TreatyData, resolve_state
 
 __all__ = [
     "Delegation",
+    "TokenInfo",
     "authenticate",
     "create_delegation",
     "hash_token",
@@ -77,21 +78,23 @@ def authenticate(session: Session, token: str) -> Delegation | None:
     return None if found is None else Delegation(found.id, found.state, found.name)
 
 
-def list_tokens(session: Session) -> list[dict[str, object]]:
+@dataclass(frozen=True)
+class TokenInfo:
+    """What is known of an API token (never the token itself)."""
+
+    id: int
+    state: str
+    label: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+def list_tokens(session: Session) -> list[TokenInfo]:
     """Every token: id, delegation, label, created, revoked (never the token itself)."""
     rows = session.execute(
         select(TokenRow, DelegationRow.state).join(DelegationRow).order_by(TokenRow.id)
     ).all()
-    return [
-        {
-            "id": t.id,
-            "state": state,
-            "label": t.label,
-            "created_at": t.created_at,
-            "revoked_at": t.revoked_at,
-        }
-        for t, state in rows
-    ]
+    return [TokenInfo(t.id, state, t.label, t.created_at, t.revoked_at) for t, state in rows]
 
 
 def revoke_token(session: Session, token_id: int, now: datetime) -> None:

@@ -68,7 +68,7 @@ def _opt(mapping: Mapping[str, Any], key: str, where: str, kind: type | tuple[ty
 
 
 def _date(mapping: Mapping[str, Any], key: str, where: str) -> date | None:
-    value = _opt(mapping, key, where, date)
+    value: date | None = _opt(mapping, key, where, date)
     return value
 
 
@@ -187,7 +187,7 @@ def _holders(content: dict[str, Any], states: Mapping[str, State]) -> dict[str, 
         if code not in holders:
             # A State that ratified or acceded later, or a group member left alone: its passive
             # quota is an OSCC decision (Ann. A §I ¶2); with no value shipped it is unknown.
-            unknown_quota = Dated(
+            unknown_quota: Dated[int | None] = Dated(
                 state.in_force or state.party_by or date(2002, 1, 1),
                 None,
                 Citation("Ann. A §I ¶2"),

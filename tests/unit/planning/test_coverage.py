@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pyproj import Geod
+from tests.conftest import TickingClock
 
 from openskies.geo import Territories, load_territories
 from openskies.planning import (
@@ -197,7 +198,7 @@ def test_demo_plans_report_only_sites_inside_their_swath(
 ) -> None:
     ctx = flight_context(data, territories, observed, airfield, day)
     sites = demo_sites(*ctx.observed_states)
-    plan = plan_flight(ctx, sites, time_limit_s=3.0)
+    plan = plan_flight(ctx, sites, time_limit_s=3.0, clock=TickingClock())
     reported = {a.site.id: a.leg for a in plan.accounts if a.leg is not None}
     assert plan.check.valid and reported
     outside = {s.id for s, v in plan.excluded if v.rule == "within_territory"}

@@ -36,5 +36,5 @@ def test_a_sites_file_is_read_by_its_suffix(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert [s.id for s in read_sites(csv_file) + read_sites(geojson)] == ["A", "B"]
-    with pytest.raises(InputError, match="--sites: .*: no such file"):
+    with pytest.raises(InputError, match=r"--sites: .*: no such file"):
         read_sites(tmp_path / "missing.csv")

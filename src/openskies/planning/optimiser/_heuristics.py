@@ -508,25 +508,25 @@ class Moves:
             return False
         moves.sort()
         busy = np.zeros(m, dtype=bool)
-        plan = []
-        for val, i, j, k, reverse in moves:
-            if busy[i - 1 : i + k + 1].any() or busy[j] or busy[j + 1]:
-                tour.active[r[i - 1 : i + k + 1]] |= _OR_OPT
+        plan: list[tuple[float, int, int, list[int], int]] = []
+        for gain, at_i, at_j, size, reverse in moves:
+            if busy[at_i - 1 : at_i + size + 1].any() or busy[at_j] or busy[at_j + 1]:
+                tour.active[r[at_i - 1 : at_i + size + 1]] |= _OR_OPT
                 continue
-            tour.active[r[i - 1 : i + k + 1]] = _BOTH
-            tour.active[[r[j], r[j + 1]]] = _BOTH
-            busy[i - 1 : i + k + 1] = True
-            busy[j] = busy[j + 1] = True
-            segment = r[i : i + k]
+            tour.active[r[at_i - 1 : at_i + size + 1]] = _BOTH
+            tour.active[[r[at_j], r[at_j + 1]]] = _BOTH
+            busy[at_i - 1 : at_i + size + 1] = True
+            busy[at_j] = busy[at_j + 1] = True
+            segment = r[at_i : at_i + size]
             if reverse:
                 segment.reverse()
-            plan.append((val, r[i], k, segment, r[j]))
-        for val, first, k, segment, tail in plan:
+            plan.append((gain, r[at_i], size, segment, r[at_j]))
+        for gain, first, size, segment, tail in plan:
             at = r.index(first)
-            del r[at : at + k]
+            del r[at : at + size]
             at = r.index(tail) + 1
             r[at:at] = segment
-            tour.length += val
+            tour.length += gain
         return True
 
     def _or_opt_full(
