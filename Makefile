@@ -56,9 +56,10 @@ browser:  ## Debian's Chromium for the browser tests (Playwright drives it; no d
 typecheck: install  ## mypy --strict over src (the configuration is in pyproject.toml).
 	$(BIN)/mypy
 
-lint: install  ## ruff: lint rules and formatting.
+lint: install web  ## ruff (rules, formatting); ESLint and tsc --checkJs for web/src.
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check src tests
+	npm --prefix web run --silent lint
 
 format: install
 	$(BIN)/ruff format src tests

@@ -38,6 +38,9 @@ function url(path, query) {
 /**
  * Call the API. `body` is sent as JSON; JSON answers are parsed, others returned as text.
  * Throws ApiError for any non-2xx answer; a 401 also fires `openskies:unauthorised`.
+ * @param {string} path
+ * @param {{method?: string, body?: unknown, query?: Record<string, unknown>,
+ *          signal?: AbortSignal, text?: boolean}} [options]
  */
 export async function api(path, { method = "GET", body, query, signal, text = false } = {}) {
   const headers = { Accept: "application/json, application/problem+json, */*" };

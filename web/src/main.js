@@ -15,13 +15,16 @@ const VIEWS = {
   custody: () => import("./custody.js"),
 };
 const started = new Map();
+/** @type {(id: string) => any} */
 const $ = (id) => document.getElementById(id);
 
 function showOnly(name) {
-  for (const section of document.querySelectorAll("main > .view")) {
+  for (const section of /** @type {NodeListOf<HTMLElement>} */ (
+    document.querySelectorAll("main > .view")
+  )) {
     section.hidden = section.id !== `view-${name}`;
   }
-  for (const link of document.querySelectorAll("#nav a")) {
+  for (const link of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("#nav a"))) {
     if (link.dataset.view === name) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }

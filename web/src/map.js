@@ -2,6 +2,7 @@
 // The land is the shipped Natural Earth territories (GET /api/geo/territories), drawn
 // once per map on a canvas renderer (the file has ~270,000 vertices).
 
+// @ts-ignore -- Leaflet is copied to ./vendor by build.mjs and ships no types
 import * as L from "./vendor/leaflet/leaflet-src.esm.js";
 import { api } from "./api.js";
 import { textTip } from "./ui.js";

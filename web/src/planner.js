@@ -455,6 +455,7 @@ export function start(section) {
       legs: p.legs || [],
       edited: false,
       stale: null,
+      impactNode: null,
     };
     plan.impactNode = impactBlock();
     drawPlan({ fit: true });
