@@ -15,6 +15,7 @@ import dataclasses
 from datetime import date
 
 import pytest
+from tests.conftest import TickingClock
 
 from openskies.errors import InputError
 from openskies.geo import Territories, load_territories
@@ -80,7 +81,7 @@ def test_denmark_is_planned_from_vaerloese_within_its_metropolitan_row(data, ter
     ctx = flight_context(data, territories, "DNK", "VAERLOESE", DAY)
     assert ctx.budget_km == 800 and ctx.region is not None and ctx.region.region == "Metropolitan"
     sites = [Site("aarhus", 10.2, 56.15, 2), Site("odense", 10.39, 55.4), Site("nuuk", -51.7, 64.2)]
-    plan = plan_flight(ctx, sites, time_limit_s=0.5)
+    plan = plan_flight(ctx, sites, time_limit_s=0.5, clock=TickingClock())
     assert plan.check.valid and plan.check.observation_km <= 800
     assert {s.id for s in plan.observed_sites} == {"aarhus", "odense"}
     assert {s.id: v.rule for s, v in plan.excluded} == {"nuuk": "region:dnk-metropolitan"}
@@ -104,7 +105,7 @@ def test_greenland_and_the_faroes_rows_apply_over_those_regions_only(data, terri
         Site("klaksvik", -6.59, 62.23),
         Site("vagar", -7.28, 62.06),
     ]
-    plan = plan_flight(faroes, sites, time_limit_s=0.5)
+    plan = plan_flight(faroes, sites, time_limit_s=0.5, clock=TickingClock())
     assert plan.check.valid, plan.check.violations
     assert 0 < plan.check.observation_km <= 250 < plan.check.length_km
     assert plan.route.legs[0].transit and plan.route.legs[-1].transit
@@ -162,6 +163,7 @@ def test_the_uk_and_greek_island_rows_extend_the_distance_of_a_flight_over_them(
             Site("patras", 21.73, 38.25),
         ],
         time_limit_s=0.5,
+        clock=TickingClock(),
     )
     assert plan.check.valid, plan.check.violations
     assert {"heraklion", "chania"} <= {s.id for s in plan.observed_sites}
