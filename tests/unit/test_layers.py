@@ -25,7 +25,7 @@ import pytest
 SRC = Path(__file__).parents[2] / "src"
 PACKAGE = SRC / "openskies"
 
-DOMAIN = ("treaty", "geo", "planning", "missions", "custody", "errors")
+DOMAIN = ("treaty", "geo", "planning", "missions", "custody", "errors", "canonical")
 LAYERS: dict[str, int] = {
     **dict.fromkeys(DOMAIN, 0),
     "__init__": 0,

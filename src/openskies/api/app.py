@@ -40,7 +40,7 @@ from openskies.missions.notification import check_notification
 from openskies.services.container import Services
 from openskies.services.delegations import Delegation
 from openskies.services.missions import MissionService
-from openskies.treaty import parties_on
+from openskies.treaty import is_state_party
 from openskies.web import static_dir
 
 __all__ = ["MAX_BODY_BYTES", "create_app"]
@@ -182,7 +182,7 @@ def _install_routes(app: FastAPI) -> None:
     @app.get("/api/me")
     def me(who: Me, svc: Svc) -> dict[str, Any]:
         day = svc.clock.now().date()
-        party = who.state in {s.code for s in parties_on(svc.data, day)}
+        party = is_state_party(svc.data, who.state, day)
         return {"state": who.state, "name": who.name, "state_party": party, "on": day.isoformat()}
 
     @app.post("/api/flights", status_code=201)

@@ -25,7 +25,7 @@ from enum import StrEnum
 from typing import Any
 
 from openskies.custody.events import CustodyEvent, EventKind
-from openskies.treaty import Citation, Finding, TreatyData, is_party
+from openskies.treaty import Citation, Finding, TreatyData, is_state_party
 
 __all__ = ["CustodyAudit", "CustodyItem", "ItemKind", "audit_custody", "objects_in_custody"]
 
@@ -87,8 +87,7 @@ class _Item:
 
 
 def _is_party_at(data: TreatyData, code: str, at: datetime) -> bool:
-    state = data.states.get(code)
-    return state is not None and is_party(state, at.date())
+    return is_state_party(data, code, at.date())
 
 
 def audit_custody(events: Iterable[CustodyEvent], data: TreatyData) -> CustodyAudit:

@@ -10,7 +10,6 @@ languages); integers must lie within +/-2**53 so every JSON reader keeps them ex
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
+from openskies.canonical import canonical_json as encode_canonical
 from openskies.custody.annotation import FlightReference
 from openskies.errors import InputError
 
@@ -119,9 +119,7 @@ def _check_json(value: Any, where: str) -> None:
 def canonical_json(value: Any) -> bytes:
     """Canonical JSON bytes: sorted keys, no spaces, ASCII, no floats."""
     _check_json(value, "value")
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False
-    ).encode("ascii")
+    return encode_canonical(value)
 
 
 def _freeze(value: Any) -> Any:

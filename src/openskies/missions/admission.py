@@ -25,7 +25,7 @@ from openskies.treaty import (
     TreatyData,
     fifty_percent_bound,
     group_on,
-    is_party,
+    is_state_party,
     observed_cap,
     passive_quotas_in_year,
     separate_group_member_cap,
@@ -119,7 +119,7 @@ def check_transit(data: TreatyData, n: Notification) -> list[Finding]:
     for code in n.transit:
         if code in n.observing_members or code in n.observed_members:
             message = f"{code} is the observing or observed Party, not a State transited"
-        elif code not in data.states or not is_party(data.states[code], n.now.date()):
+        elif not is_state_party(data, code, n.now.date()):
             message = f"transit State {code} is not a State Party"
         else:
             continue

@@ -8,11 +8,12 @@ names the first entry that does not match.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+
+from openskies.canonical import canonical_json
 
 __all__ = ["GENESIS", "AuditEntry", "entry_hash", "verify_chain"]
 
@@ -44,7 +45,7 @@ def entry_hash(
     prev_hash: str,
 ) -> str:
     """SHA-256 of the canonical JSON of an entry and the previous entry's hash."""
-    canonical = json.dumps(
+    canonical = canonical_json(
         {
             "seq": seq,
             "at": at.astimezone(UTC).isoformat(),
@@ -54,12 +55,9 @@ def entry_hash(
             "details": details,
             "prev": prev_hash,
         },
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=True,
         default=str,
     )
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hashlib.sha256(canonical).hexdigest()
 
 
 def verify_chain(entries: Iterable[AuditEntry]) -> tuple[int, int | None, str]:

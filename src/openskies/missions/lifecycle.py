@@ -31,7 +31,14 @@ from openskies.treaty import (
     require_utc,
 )
 
-__all__ = ["TRANSITIONS", "Event", "FlightState", "ObservationFlight"]
+__all__ = [
+    "AFTER_FLIGHT",
+    "BEFORE_FLIGHT",
+    "TRANSITIONS",
+    "Event",
+    "FlightState",
+    "ObservationFlight",
+]
 
 
 class FlightState(StrEnum):
@@ -57,6 +64,9 @@ class FlightState(StrEnum):
 S = FlightState
 BEFORE_FLIGHT = frozenset({S.ARRIVED, S.PLAN_SUBMITTED, S.CHANGES_PROPOSED, S.AGREED})
 """From arrival to the start of the flight: inspections and demonstrations (Ann. F)."""
+AFTER_FLIGHT = frozenset({S.COMPLETED, S.DEPARTED, S.REPORT_SIGNED, S.REPORTED})
+"""After the observation flight: its data exist and are handed over (Art. IX §I ¶2), and it
+no longer occupies the observed Party (Art. VI §I ¶3)."""
 
 TRANSITIONS: dict[str, tuple[frozenset[FlightState], FlightState | None]] = {
     "acknowledge": (frozenset({S.NOTIFIED}), S.ACKNOWLEDGED),

@@ -30,6 +30,7 @@ from openskies.treaty import (
     find_flight_distance,
     holder_in_force,
     is_party,
+    is_state_party,
     resolve_holder,
     sub_limits_on,
 )
@@ -231,7 +232,7 @@ def flight_context(
 
     def party(code: str) -> bool:
         code = SOVEREIGN.get(code, code)
-        return code in data.states and is_party(data.states[code], on)
+        return is_state_party(data, code, on)
 
     non_parties = tuple(sorted(n for n in neighbours - set(states) if not party(n)))
     limits = []

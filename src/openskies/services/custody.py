@@ -48,19 +48,24 @@ from openskies.custody import (
 from openskies.custody.footprints import frame_footprints
 from openskies.errors import InputError
 from openskies.missions.errors import Forbidden, NotFound, Refusal, WrongState
-from openskies.missions.lifecycle import FlightState
+from openskies.missions.lifecycle import AFTER_FLIGHT
 from openskies.services.audit import append_audit
 from openskies.services.clock import Clock
 from openskies.services.delegations import Delegation
 from openskies.services.fingerprints import Fingerprints
 from openskies.services.ledger import EVENT_HEADER, append_signed, check_signed
 from openskies.services.messages import post_message
-from openskies.treaty import AircraftProvider, TreatyData, is_party, party_members, resolve_holder
+from openskies.treaty import (
+    AircraftProvider,
+    TreatyData,
+    is_state_party,
+    party_members,
+    resolve_holder,
+)
 
 __all__ = ["CustodyService"]
 
 R = CopyRequestState
-AFTER_FLIGHT = {FlightState.COMPLETED.value, FlightState.DEPARTED.value, FlightState.REPORTED.value}
 
 
 @dataclass
@@ -270,8 +275,7 @@ class CustodyService:
         self._require_party(actor, self.clock.now().date())
 
     def _require_party(self, actor: Delegation, day: date) -> None:
-        state = self.data.states.get(actor.state)
-        if state is None or not is_party(state, day):
+        if not is_state_party(self.data, actor.state, day):
             raise Forbidden.one(
                 "state_party",
                 "Art. IX §IV ¶1; Art. XV ¶2",
@@ -479,8 +483,7 @@ class CustodyService:
         return obj
 
     def _check_recipient(self, recipient: str, day: date) -> None:
-        state = self.data.states.get(recipient)
-        if state is None or not is_party(state, day):
+        if not is_state_party(self.data, recipient, day):
             raise Refusal.one(
                 "recipient_state_party",
                 "Art. IX §IV ¶1; Art. XV ¶2",

@@ -22,7 +22,12 @@ from openskies.adapters.database import insert_ignore
 from openskies.adapters.orm import AgreementRow, FlightEventRow, FlightRow, MessageRow, QuotaLockRow
 from openskies.missions.admission import FlightsCounted, Notification, OpenFlight, admit
 from openskies.missions.errors import Forbidden, NotFound, Refusal, WrongState
-from openskies.missions.lifecycle import COUNTED_STATES, FlightState, ObservationFlight
+from openskies.missions.lifecycle import (
+    AFTER_FLIGHT,
+    COUNTED_STATES,
+    FlightState,
+    ObservationFlight,
+)
 from openskies.missions.policy import AGREEABLE_RULES, Action, Role, allowed, citation_for
 from openskies.missions.steps import STEP_ACTIONS, agreeable_rules, next_steps
 from openskies.services.audit import append_audit
@@ -35,7 +40,7 @@ from openskies.treaty import (
     Finding,
     TreatyData,
     flight_deadlines,
-    is_party,
+    is_state_party,
     met_by,
     party_members,
     resolve_holder,
@@ -93,7 +98,7 @@ class MissionService:
 
     def role(self, state: str, row: FlightRow, day: date) -> Role:
         """The treaty role of ``state`` in the flight on ``day``."""
-        if state not in self.data.states or not is_party(self.data.states[state], day):
+        if not is_state_party(self.data, state, day):
             return Role.NOT_A_PARTY
         holder = resolve_holder(self.data, state, day).code
         if holder == row.observing_holder or state == row.observing:
@@ -126,7 +131,7 @@ class MissionService:
         now = self.clock.now()
         today = now.date()
         eta: datetime = notice["eta"]
-        if not is_party(self.data.states[actor.state], today):
+        if not is_state_party(self.data, actor.state, today):
             raise Forbidden.one(
                 "state_party",
                 "Art. XV ¶2; Art. XVII ¶6",
@@ -261,7 +266,7 @@ class MissionService:
             select(FlightRow.eta, FlightRow.demonstration_by).where(
                 FlightRow.observed_holder == observed,
                 FlightRow.state.in_(counted),
-                FlightRow.state.notin_([s.value for s in FINISHED_STATES]),
+                FlightRow.state.notin_(sorted(s.value for s in AFTER_FLIGHT)),
                 FlightRow.eta < n.eta + period,
                 FlightRow.eta > n.eta - period,
             )
@@ -287,8 +292,7 @@ class MissionService:
     def list_flights(self, actor: Delegation) -> list[dict[str, Any]]:
         """Every flight the delegation may see, as its role allows (none for a non-Party)."""
         now = self.clock.now()
-        state = self.data.states.get(actor.state)
-        if state is None or not is_party(state, now.date()):
+        if not is_state_party(self.data, actor.state, now.date()):
             self._authorise(actor, Action.READ_NOTIFICATION, Role.NOT_A_PARTY)
         with self.reading().begin() as session:
             rows = session.execute(select(FlightRow).order_by(FlightRow.eta)).scalars().all()
@@ -606,7 +610,7 @@ class MissionService:
     def messages(self, actor: Delegation, box: str) -> list[dict[str, Any]]:
         """The delegation's inbox (to it, or copies to all Parties) or outbox."""
         now = self.clock.now()
-        if not is_party(self.data.states[actor.state], now.date()):
+        if not is_state_party(self.data, actor.state, now.date()):
             self._authorise(actor, Action.READ_NOTIFICATION, Role.NOT_A_PARTY)
         with self.reading().begin() as session:
             rows = session.execute(select(MessageRow).order_by(MessageRow.id)).scalars().all()
@@ -633,15 +637,6 @@ class MissionService:
                 }
                 for m in mine
             ]
-
-
-FINISHED_STATES = (
-    FlightState.COMPLETED,
-    FlightState.DEPARTED,
-    FlightState.REPORT_SIGNED,
-    FlightState.REPORTED,
-)
-"""States after the observation flight: it no longer occupies the observed Party (Art. VI §I ¶3)."""
 
 
 def _utc(at: datetime) -> datetime:

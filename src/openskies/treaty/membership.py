@@ -26,6 +26,7 @@ __all__ = [
     "holders_in_year",
     "holders_on",
     "is_party",
+    "is_state_party",
     "parties_on",
     "party_members",
     "party_summaries",
@@ -68,6 +69,14 @@ def is_party(state: State, on: date) -> bool:
     if start is None or on < start:
         return False
     return state.withdrawal_effective is None or on < state.withdrawal_effective
+
+
+def is_state_party(data: TreatyData, code: str, on: date) -> bool:
+    """True when ``code`` names a State that is a State Party on ``on`` (the treaty in force
+    for it and its withdrawal not yet effective: Art. XVII ¶2, Art. XV ¶2); False for a code
+    the treaty data does not know."""
+    state = data.states.get(code)
+    return state is not None and is_party(state, on)
 
 
 def parties_on(data: TreatyData, on: date) -> tuple[State, ...]:
@@ -120,7 +129,7 @@ def party_members(data: TreatyData, holder: str, on: date) -> list[str]:
     """The States Parties a quota holder stands for on ``on``: a group's members, or itself."""
     found = data.holders.get(holder)
     codes = found.members if found is not None else (holder,)
-    return sorted(c for c in codes if c in data.states and is_party(data.states[c], on))
+    return sorted(c for c in codes if is_state_party(data, c, on))
 
 
 def holders_on(data: TreatyData, on: date) -> tuple[QuotaHolder, ...]:
