@@ -8,12 +8,13 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from openskies.adapters.files import read_sites
 from openskies.bootstrap import shipped_territories, shipped_treaty_data
 from openskies.cli._common import console, parse_date, print_json, today
 from openskies.cli.plan import app
 from openskies.cli.plan_flight import _options
 from openskies.errors import InputError
-from openskies.planning import flight_context, read_sites
+from openskies.planning import flight_context
 from openskies.planning.campaign import plan_campaign
 from openskies.planning.sites import demo_sites
 
