@@ -1,9 +1,7 @@
 """Browser tests of the web app: the real server, Debian's Chromium, Playwright for Python.
 
-The server is started once per session on a free port, as ``openskies serve`` builds it (the
-same composition root) but with its clock started at ``START`` (``tests.browser.serve_at``),
-with ``OPENSKIES_DATA_DIR`` in a temporary directory seeded with three delegations (DEU, POL, FRA).
-Every page's ``Date`` is fixed at ``START`` too, so each run sees the same day.
+The server is started once per session as ``python -m openskies serve`` on a free port, with
+``OPENSKIES_DATA_DIR`` in a temporary directory seeded with three delegations (DEU, POL, FRA).
 Chromium is Debian's (/usr/bin/chromium): Playwright's own browser download is not used.
 Screenshots go to tests/browser/screenshots/ (not committed).
 """
@@ -26,7 +24,6 @@ from typing import Any
 import pytest
 
 from openskies.web import static_dir
-from tests.browser.serve_at import START
 
 CHROMIUM = Path(os.environ.get("OPENSKIES_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -40,9 +37,8 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 SERVE_OVERRIDE = "OPENSKIES_BROWSER_SERVE"
-"""A command (with ``{port}``) to run instead of ``python -m tests.browser.serve_at``; for
+"""A command (with ``{port}``) to run instead of ``python -m openskies serve``; for
 developing the web app against another server. Unset in CI."""
-ROOT = Path(__file__).parents[2]
 
 
 @dataclass(frozen=True)
@@ -97,11 +93,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     command = (
         shlex.split(override.format(port=port))
         if override
-        else [sys.executable, "-m", "tests.browser.serve_at", "--port", str(port)]
+        else [sys.executable, "-m", "openskies", "serve", "--port", str(port)]
     )
     log = data / "server.log"
     with log.open("w") as out:
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
@@ -164,7 +160,6 @@ class Pages:
             timezone_id="UTC",
         )
         context.set_default_timeout(30_000)
-        context.clock.set_fixed_time(START)  # the server's day (timers still run)
         self.contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda error: self.errors.append(str(error)))

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tests.browser.conftest import Pages, plan_over_poland
-from tests.browser.serve_at import START
 
 PERSON = {
     "name": "A. Schmidt",
@@ -43,7 +42,7 @@ def test_art_vi_1_5_notify_a_flight_then_the_observed_party_acknowledges(
         person.locator(f"[name='personnel.0.{name}']").fill(value)
 
     # Art. VI §I ¶5: an ETA less than 72 hours away is refused, with the rule's citation.
-    soon = START + timedelta(hours=24)
+    soon = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(hours=24)
     form.get_by_label("ETA at the point of entry (UTC)").fill(_local(soon))
     form.get_by_role("button", name="Send notification").click()
     problem = form.locator(".problem")
@@ -52,7 +51,7 @@ def test_art_vi_1_5_notify_a_flight_then_the_observed_party_acknowledges(
     assert form.locator("[name=eta][aria-invalid=true]").count() == 1
     shot(deu, "06-flights-notification-refused")
 
-    eta = START + timedelta(hours=100)
+    eta = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(hours=100)
     form.get_by_label("ETA at the point of entry (UTC)").fill(_local(eta))
     form.get_by_label("Pre-flight inspection: start (UTC)").fill(_local(eta + timedelta(hours=2)))
     form.get_by_role("button", name="Send notification").click()

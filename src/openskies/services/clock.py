@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-__all__ = ["Clock", "ExerciseClock", "FixedClock", "StartedClock", "SystemClock", "exercise_time"]
+__all__ = ["Clock", "ExerciseClock", "FixedClock", "SystemClock", "exercise_time"]
 
 
 class Clock(Protocol):
@@ -68,15 +67,3 @@ class ExerciseClock:
         if state is None:  # the exercise was stopped: back to real time
             return real_now
         return exercise_time(*state, real_now).astimezone(UTC)
-
-
-class StartedClock:
-    """A clock set to ``at`` when made, then running at the machine's pace: a real server
-    on a known day (browser tests, demos), whatever the machine's calendar says."""
-
-    def __init__(self, at: datetime) -> None:
-        self.at = at.astimezone(UTC)
-        self._started = time.monotonic()
-
-    def now(self) -> datetime:
-        return self.at + timedelta(seconds=time.monotonic() - self._started)
