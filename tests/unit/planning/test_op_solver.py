@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.conftest import TickingClock
 
 import openskies.planning.optimiser as optimiser
 from openskies.adapters.files import read_op_instance
@@ -127,10 +128,9 @@ def test_same_seed_same_route() -> None:
 def test_stops_early_when_everything_reachable_is_collected() -> None:
     xy = [(0, 0), (10, 0), (2, 1), (4, -1), (6, 1), (8, -1), (5, 50)]
     instance = OPInstance.from_coordinates(xy, [0, 0, 1, 2, 3, 4, 100], budget=30.0)
-    solution = solve(instance, time_limit_s=30.0)
+    solution = solve(instance, time_limit_s=30.0, clock=TickingClock())
     assert solution.score == 10  # (5, 50) is 2·50 away: unreachable
-    assert solution.proven_optimal
-    assert solution.elapsed_s < 5.0
+    assert solution.proven_optimal  # stopped by the proof, not by the clock
 
 
 def test_no_target_fits_gives_the_direct_route() -> None:
@@ -173,10 +173,10 @@ def _bks() -> dict[str, tuple[Path, float]]:
         "tsiligirides_problem_3_budget_065",
     ],
 )
-def test_tsiligirides_instance_reaches_best_known_value_within_one_second(name: str) -> None:
+def test_tsiligirides_instance_reaches_best_known_value(name: str) -> None:
+    # A ticking clock: the same search on every machine, however loaded (times: benchmarks/).
     path, bks = _bks()[name]
     instance = read_op_instance(path)
-    solution = solve(instance, time_limit_s=1.0, seed=0, target_score=bks)
+    solution = solve(instance, time_limit_s=1.0, seed=0, target_score=bks, clock=TickingClock())
     assert solution.score == bks
-    assert solution.elapsed_s <= 1.05
     assert_feasible(instance, solution.route, solution.score, solution.length)
