@@ -253,8 +253,10 @@ def test_a_site_id_with_html_runs_no_script(pages: Pages, shot: Any, tmp_path: A
 
 def test_art_xv_2_the_quota_table_leaves_out_a_holder_that_has_left(pages: Pages) -> None:
     page = pages.signed_in("DEU", "treaty")
+    page.wait_for_selector("#view-treaty[data-day]")  # today's load done: the view listens
     page.fill("#treaty-date", "2020-12-01")  # the United States left on 22 Nov 2020
     page.dispatch_event("#treaty-date", "change")
+    page.wait_for_selector("#view-treaty[data-day='2020-12-01']")
     gone = page.get_by_test_id("quotas-gone")
     gone.wait_for()
     assert "United States" in gone.inner_text()
