@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import Pages, Server
+from tests.integration.test_custody_durability import FLIGHT_ID, seed
 from tests.integration.test_custody_durability import Server as Process
-from tests.integration.test_custody_durability import seed
 
 PORT = 8116
 
@@ -83,7 +83,7 @@ def test_custody_view_signs_in_the_browser_and_checks_inclusion(
     assert deu.locator("#view-custody img").count() == 0
 
     _register(deu)
-    _open(deu, "f1")
+    _open(deu, FLIGHT_ID)
     upload = deu.locator("form.upload")
     upload.locator("input[type=file]").set_input_files(str(frame))
     upload.locator("textarea").fill(json.dumps(annotation))
@@ -100,7 +100,7 @@ def test_custody_view_signs_in_the_browser_and_checks_inclusion(
 
     pol = custody_pages.signed_in("POL", "custody")
     _register(pol)
-    _open(pol, "f1")
+    _open(pol, FLIGHT_ID)
     pol_card = pol.locator("article.custody-object")
     pol_card.wait_for()
     with pol.expect_download() as got:

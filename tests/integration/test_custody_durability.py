@@ -43,6 +43,9 @@ ANNOTATION = (
 )
 
 
+FLIGHT_ID = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f1"
+
+
 def _port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -102,7 +105,7 @@ def seed(data_dir: Path, codes: tuple[str, ...]) -> dict[str, str]:
             _, tokens[code] = create_delegation(session, load_treaty_data(), code, now)
         session.add(
             FlightRow(
-                id="f1",
+                id=FLIGHT_ID,
                 observing="DEU",
                 observed="POL",
                 observing_holder="DEU",
@@ -128,7 +131,7 @@ def server(tmp_path: Path) -> Iterator[tuple[Server, dict[str, str], str]]:
     tokens = seed(tmp_path, ("DEU", "POL"))
     srv = Server(tmp_path)
     srv.start()
-    yield srv, tokens, "f1"
+    yield srv, tokens, FLIGHT_ID
     if srv.process and srv.process.poll() is None:
         srv.process.terminate()
         srv.process.wait(10)

@@ -33,7 +33,7 @@ from openskies.custody import (
     key_registered_event,
     sign_event,
 )
-from tests.integration.test_custody_durability import Server, seed
+from tests.integration.test_custody_durability import FLIGHT_ID, Server, seed
 
 # Sometimes a ResourceWarning reports a socket to the server collected late; each command
 # closes its HTTP client, and where the socket comes from is not yet found: ignored here.
@@ -145,7 +145,7 @@ def test_keys_the_delegations_hold_and_a_witnessed_log(world) -> None:
             }
         )
     )
-    upload = ("data", "upload", str(image), "--flight", "f1", "--annotation", str(annotation))
+    upload = ("data", "upload", str(image), "--flight", FLIGHT_ID, "--annotation", str(annotation))
     up = _ok(as_("DEU", *upload, "--json"))
     sha = up["sha256"]
     _ok(as_("DEU", "data", "deliver", sha, "--json"))

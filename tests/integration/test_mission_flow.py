@@ -298,7 +298,8 @@ def test_bad_input_is_a_problem_not_a_500(world: World) -> None:
         headers={"Content-Type": "application/json"},
     )
     assert huge.status_code == 413
-    assert world.call("DEU", "GET", "/api/flights/nope").status_code == 404
+    missing = "/api/flights/00000000-0000-4000-8000-000000000000"
+    assert world.call("DEU", "GET", missing).status_code == 404
 
 
 def test_review_fixes_bounds_transit_early_start_and_co_member_agreements(world: World) -> None:

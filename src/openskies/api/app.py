@@ -15,12 +15,13 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from openskies import __version__
 from openskies.api.campaign_routes import router as campaign_router
 from openskies.api.custody_routes import router as custody_router
 from openskies.api.deps import Unauthorised, authenticated, service
+from openskies.api.edge import EdgeGuard, problem, problems_for_http_errors
+from openskies.api.openapi import declare_problems
 from openskies.api.plan_routes import geo_router
 from openskies.api.plan_routes import router as plan_router
 from openskies.api.plan_version_routes import router as plan_version_router
@@ -34,6 +35,7 @@ from openskies.api.schemas import (
     ReportIn,
 )
 from openskies.api.treaty_routes import router as treaty_router
+from openskies.api.validated import AgreementId, FlightId
 from openskies.errors import InputError, OpenSkiesError
 from openskies.missions.errors import NotFound, Refusal
 from openskies.missions.notification import check_notification
@@ -46,13 +48,6 @@ from openskies.web import static_dir
 __all__ = ["MAX_BODY_BYTES", "create_app"]
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
-PROBLEM = "application/problem+json"
-
-
-def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
-    """An RFC 9457 problem+json response."""
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
-    return JSONResponse(body, status_code=status, media_type=PROBLEM)
 
 
 def create_app(
@@ -74,7 +69,8 @@ def create_app(
         description="Observation flights under the Treaty on Open Skies.",
     )
     _install_errors(app)
-    app.add_middleware(BodySizeLimit, limit=max_body_bytes)
+    problems_for_http_errors(app)
+    app.add_middleware(EdgeGuard, limit=max_body_bytes)
     _install_routes(app)
     app.include_router(treaty_router)
     app.include_router(plan_router)
@@ -84,6 +80,7 @@ def create_app(
     app.include_router(custody_router)
     if (static_dir() / "index.html").is_file():  # the web app, when it has been built
         app.mount("/", StaticFiles(directory=static_dir(), html=True), name="web")
+    declare_problems(app)
     return app
 
 
@@ -114,52 +111,6 @@ def _install_errors(app: FastAPI) -> None:
         ]
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
         return problem(422, "Invalid request", detail, errors=errors)
-
-
-class BodySizeLimit:
-    """ASGI middleware: refuse request bodies over ``limit`` bytes with 413 problem+json.
-
-    Sensor data uploads (paths ending in ``/data``) are streamed to the object store and
-    not limited here. A pure ASGI middleware, so streamed responses pass untouched.
-    """
-
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app, self.limit = app, limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].endswith("/data"):
-            await self.app(scope, receive, send)
-            return
-        headers = dict(scope.get("headers") or [])
-        declared = headers.get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            await self._refuse(scope, receive, send)
-            return
-        seen = 0
-
-        async def counted() -> Message:
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise _TooLarge
-            return message
-
-        try:
-            await self.app(scope, counted, send)
-        except _TooLarge:
-            await self._refuse(scope, receive, send)
-
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = problem(
-            413, "Request too large", f"a request body is at most {self.limit} bytes"
-        )
-        await response(scope, receive, send)
-
-
-class _TooLarge(Exception):
-    pass
 
 
 Me = Annotated[Delegation, Depends(authenticated)]
@@ -198,11 +149,11 @@ def _install_routes(app: FastAPI) -> None:
         return svc.list_flights(who)
 
     @app.get("/api/flights/{flight_id}")
-    def flight(flight_id: str, who: Me, svc: Svc) -> dict[str, Any]:
+    def flight(flight_id: FlightId, who: Me, svc: Svc) -> dict[str, Any]:
         return svc.get_flight(who, flight_id)
 
     def plain_step(name: str) -> None:
-        def handler(flight_id: str, who: Me, svc: Svc) -> dict[str, Any]:
+        def handler(flight_id: FlightId, who: Me, svc: Svc) -> dict[str, Any]:
             return svc.step(who, flight_id, name)
 
         app.post(f"/api/flights/{{flight_id}}/{name.replace('_', '-')}", name=name)(handler)
@@ -220,31 +171,31 @@ def _install_routes(app: FastAPI) -> None:
         plain_step(step)
 
     @app.post("/api/flights/{flight_id}/mission-plan")
-    def submit_plan(flight_id: str, body: MissionPlanIn, who: Me, svc: Svc) -> dict[str, Any]:
+    def submit_plan(flight_id: FlightId, body: MissionPlanIn, who: Me, svc: Svc) -> dict[str, Any]:
         return svc.step(who, flight_id, "submit_mission_plan", body.model_dump())
 
     @app.post("/api/flights/{flight_id}/propose-changes")
-    def changes(flight_id: str, body: ChangesIn, who: Me, svc: Svc) -> dict[str, Any]:
+    def changes(flight_id: FlightId, body: ChangesIn, who: Me, svc: Svc) -> dict[str, Any]:
         return svc.step(who, flight_id, "propose_changes", body.model_dump())
 
     @app.post("/api/flights/{flight_id}/decline")
-    def decline(flight_id: str, body: DeclineIn, who: Me, svc: Svc) -> dict[str, Any]:
+    def decline(flight_id: FlightId, body: DeclineIn, who: Me, svc: Svc) -> dict[str, Any]:
         return svc.step(who, flight_id, "decline", body.model_dump())
 
     @app.post("/api/flights/{flight_id}/prohibit")
-    def prohibit(flight_id: str, body: ProhibitionIn, who: Me, svc: Svc) -> dict[str, Any]:
+    def prohibit(flight_id: FlightId, body: ProhibitionIn, who: Me, svc: Svc) -> dict[str, Any]:
         return svc.step(who, flight_id, "prohibit", body.model_dump())
 
     @app.post("/api/flights/{flight_id}/report")
-    def report(flight_id: str, body: ReportIn, who: Me, svc: Svc) -> dict[str, Any]:
+    def report(flight_id: FlightId, body: ReportIn, who: Me, svc: Svc) -> dict[str, Any]:
         return svc.step(who, flight_id, "report", body.model_dump())
 
     @app.post("/api/flights/{flight_id}/agreements", status_code=201)
-    def propose(flight_id: str, body: AgreementIn, who: Me, svc: Svc) -> dict[str, Any]:
+    def propose(flight_id: FlightId, body: AgreementIn, who: Me, svc: Svc) -> dict[str, Any]:
         return svc.propose_agreement(who, flight_id, body.rule, body.terms)
 
     @app.post("/api/flights/{flight_id}/agreements/{agreement_id}/accept")
-    def accept(flight_id: str, agreement_id: int, who: Me, svc: Svc) -> dict[str, Any]:
+    def accept(flight_id: FlightId, agreement_id: AgreementId, who: Me, svc: Svc) -> dict[str, Any]:
         return svc.accept_agreement(who, flight_id, agreement_id)
 
     @app.get("/api/messages")

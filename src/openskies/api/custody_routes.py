@@ -19,6 +19,16 @@ from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import StreamingResponse
 
 from openskies.api.deps import authenticated, custody, ledger
+from openskies.api.validated import (
+    FlightId,
+    LeafIndex,
+    RequestId,
+    RequestQuery,
+    Sha256,
+    TreeFirst,
+    TreeSize,
+    check_json,
+)
 from openskies.custody import SignedEvent
 from openskies.errors import InputError
 from openskies.services.custody import CustodyService
@@ -46,16 +56,17 @@ def _one(header: str | None) -> SignedEvent:
 def _annotation(header: str) -> dict[str, Any]:
     try:
         doc = json.loads(base64.urlsafe_b64decode(header + "=" * (-len(header) % 4)))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
+    except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError):
         raise InputError("X-Annotation: base64url of the Annex B annotation JSON") from None
     if not isinstance(doc, dict):
         raise InputError("X-Annotation: the annotation is a JSON object")
+    check_json(doc, "X-Annotation")
     return doc
 
 
 @router.post("/flights/{flight_id}/data", status_code=201)
 async def ingest(
-    flight_id: str,
+    flight_id: FlightId,
     request: Request,
     who: Me,
     svc: Custody,
@@ -85,14 +96,14 @@ async def ingest(
 
 
 @router.get("/flights/{flight_id}/custody")
-def flight_custody(flight_id: str, who: Me, svc: Custody) -> dict[str, Any]:
+def flight_custody(flight_id: FlightId, who: Me, svc: Custody) -> dict[str, Any]:
     """A flight's objects: annotation, holders, copy requests and downloads (States Parties)."""
     svc.require_party(who)
     return svc.flight_custody(flight_id)
 
 
 @router.get("/data/{sha256}/info")
-def object_info(sha256: str, who: Me, svc: Custody) -> dict[str, Any]:
+def object_info(sha256: Sha256, who: Me, svc: Custody) -> dict[str, Any]:
     """An object's flight, parties and the recipients of its duplicate (one signed delivery
     event each)."""
     svc.require_party(who)
@@ -100,15 +111,15 @@ def object_info(sha256: str, who: Me, svc: Custody) -> dict[str, Any]:
 
 
 @router.get("/data/requests/{request_id}")
-def request_info(request_id: int, who: Me, svc: Custody) -> dict[str, Any]:
+def request_info(request_id: RequestId, who: Me, svc: Custody) -> dict[str, Any]:
     """A copy request: object, requester, state and decision."""
     svc.require_party(who)
-    return svc.request_info(request_id)
+    return svc.request_info(who, request_id)
 
 
 @router.post("/data/{sha256}/deliveries/prepare")
 def prepare_delivery(
-    sha256: str, who: Me, svc: Custody, request_id: int | None = None
+    sha256: Sha256, who: Me, svc: Custody, request_id: RequestQuery = None
 ) -> dict[str, Any]:
     """Make each recipient's copy; returns the details each signed delivery event carries
     (the observed Party's duplicate, or ``?request_id=`` a copy request's)."""
@@ -117,7 +128,7 @@ def prepare_delivery(
 
 @router.post("/data/{sha256}/deliver-duplicate")
 def deliver_duplicate(
-    sha256: str, who: Me, svc: Custody, event: EventHeader = None
+    sha256: Sha256, who: Me, svc: Custody, event: EventHeader = None
 ) -> dict[str, Any]:
     """The observing Party delivers the observed Party's first generation duplicate."""
     return svc.deliver_duplicate(who, sha256, parse_signed_events(event))
@@ -125,7 +136,7 @@ def deliver_duplicate(
 
 @router.post("/data/{sha256}/requests", status_code=201)
 def request_copy(
-    sha256: str, body: dict[str, Any], who: Me, svc: Custody, event: EventHeader = None
+    sha256: Sha256, body: dict[str, Any], who: Me, svc: Custody, event: EventHeader = None
 ) -> dict[str, Any]:
     """A State Party requests duplicates (Art. IX §IV ¶1), decided on the day; a request
     the treaty refuses needs no signed event (nothing happens to the data)."""
@@ -134,14 +145,14 @@ def request_copy(
 
 @router.post("/data/requests/{request_id}/deliver")
 def deliver_request(
-    request_id: int, who: Me, svc: Custody, event: EventHeader = None
+    request_id: RequestId, who: Me, svc: Custody, event: EventHeader = None
 ) -> dict[str, Any]:
     """The observing Party delivers, decided again on the day of delivery."""
     return svc.deliver_request(who, request_id, _one(event))
 
 
 @router.get("/data/{sha256}")
-def download(sha256: str, who: Me, svc: Custody, event: EventHeader = None) -> StreamingResponse:
+def download(sha256: Sha256, who: Me, svc: Custody, event: EventHeader = None) -> StreamingResponse:
     """The bytes of an object the delegation holds, hash-checked as they are read."""
     svc.require_party(who)
     reader, size = svc.download(who, sha256, _one(event))
@@ -190,7 +201,7 @@ def tree_head(who: Me, svc: Custody, log: Ledger) -> dict[str, Any]:
 
 @router.get("/ledger/consistency")
 def consistency(
-    first: int, who: Me, svc: Custody, log: Ledger, second: int | None = None
+    first: TreeFirst, who: Me, svc: Custody, log: Ledger, second: TreeSize = None
 ) -> dict[str, Any]:
     """A consistency proof from the tree of ``first`` entries to ``second`` (RFC 9162 §2.1.4)."""
     svc.require_party(who)
@@ -220,7 +231,7 @@ def keys(who: Me, svc: Custody, log: Ledger) -> dict[str, list[str]]:
 
 @router.get("/ledger/proof/{index}")
 def proof(
-    index: int, who: Me, svc: Custody, log: Ledger, size: int | None = None
+    index: LeafIndex, who: Me, svc: Custody, log: Ledger, size: TreeSize = None
 ) -> dict[str, Any]:
     """An inclusion proof of one entry (RFC 9162 §2.1.3)."""
     svc.require_party(who)

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from openskies.api.deps import authenticated, service
+from openskies.api.validated import OptionalYear
 from openskies.missions.plans import route_diff
 from openskies.services.delegations import Delegation
 from openskies.services.missions import MissionService
@@ -196,7 +197,7 @@ def mark_read(flight_id: str, who: Me, svc: Plans) -> dict[str, Any]:
 
 
 @router.get("/quota-usage")
-def quota_usage_route(who: Me, missions: Svc, year: int | None = None) -> dict[str, Any]:
+def quota_usage_route(who: Me, missions: Svc, year: OptionalYear = None) -> dict[str, Any]:
     """Your quotas in ``year`` (default: this year): active used and remaining, each
     individual active quota with the 50 % rule, flights accepted as observed Party."""
     return quota_usage(missions, who, year or missions.clock.now().year)

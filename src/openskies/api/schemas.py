@@ -6,7 +6,9 @@ import datetime as dt
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+
+from openskies.api.validated import check_json
 
 LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 """No time of a flight lies beyond this: a bound that keeps the arithmetic finite."""
@@ -27,6 +29,13 @@ __all__ = [
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _safe_text(cls, value: Any) -> Any:
+        """Every text field: no NUL, control character or lone surrogate (the edge rule)."""
+        check_json(value, "field")
+        return value
 
 
 class Person(_Strict):

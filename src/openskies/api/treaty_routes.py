@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 
 from openskies.api.deps import authenticated, services
+from openskies.api.validated import Year
 from openskies.errors import InputError
 from openskies.services.container import Services
 from openskies.treaty import (
@@ -41,7 +42,7 @@ def parties(on: str, svc: Svc) -> list[dict[str, Any]]:
 
 
 @router.get("/quotas")
-def quotas(year: int, svc: Svc) -> dict[str, Any]:
+def quotas(year: Year, svc: Svc) -> dict[str, Any]:
     """Passive quotas of the holders in force in a year (null where unknown)."""
     data = svc.data
     check_in_treaty_period(data, date(year, 12, 31))

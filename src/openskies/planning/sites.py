@@ -15,6 +15,7 @@ from typing import Any
 
 from openskies.errors import InputError
 from openskies.planning.coverage import Site
+from openskies.planning.route_io import read_position
 
 __all__ = ["ALPHA2", "airfield_elevation_m", "demo_sites", "sites_from_csv", "sites_from_geojson"]
 
@@ -89,13 +90,13 @@ def sites_from_geojson(doc: Any, path: str = "sites") -> list[Site]:
     sites, ids = [], set()
     for index, feature in enumerate(features):
         where = f"{path}: feature {index}"
-        geometry = (feature or {}).get("geometry") or {}
-        if geometry.get("type") != "Point":
+        feature = feature if isinstance(feature, dict) else {}
+        geometry = feature.get("geometry")
+        if not isinstance(geometry, dict) or geometry.get("type") != "Point":
             raise InputError(f"{where}: geometry must be a Point")
-        coords = geometry.get("coordinates") or []
-        if len(coords) < 2:
-            raise InputError(f"{where}: coordinates: expected [lon, lat]")
-        props = feature.get("properties") or {}
+        coords = read_position(geometry.get("coordinates"), f"{where}: coordinates")
+        props = feature.get("properties")
+        props = props if isinstance(props, dict) else {}
         site_id = str(props.get("id", feature.get("id", index)))
         if site_id in ids:
             raise InputError(f"{where}: id {site_id!r} is used twice")

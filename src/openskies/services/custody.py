@@ -10,7 +10,7 @@ and appends it (``services.ledger``), so it can withhold an event but not forge 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -155,7 +155,7 @@ class CustodyService:
         parsed = parse_annotation(annotation)
         with self.sessions.begin() as session:
             flight = self._check_ingest(session, actor, flight_id, now)
-        sha256, size = self.store.put_stream(chunks)  # durable before any record
+        sha256, size = self.store.put_stream(_not_empty(chunks))  # durable before any record
         reference = parsed.as_json().get("flight_reference", "")
         with self.sessions.begin() as session:
             if session.get(CustodyObjectRow, sha256) is None:
@@ -411,13 +411,15 @@ class CustodyService:
                 "copy_sha256": copy[0] if copy else None,
             }
 
-    def request_info(self, request_id: int) -> dict[str, Any]:
-        """A copy request: its object, requester and state (to build the delivery event)."""
+    def request_info(self, actor: Delegation, request_id: int) -> dict[str, Any]:
+        """A copy request: its object, requester and state (to build the delivery event);
+        hidden, as if absent, from a Party that is neither requester nor the flight's."""
+        day = self.clock.now().date()
         with self.sessions.begin() as session:
             row = session.get(CopyRequestRow, request_id)
-            if row is None:
-                raise NotFound(f"no copy request {request_id}")
-            obj = self._object(session, row.sha256)
+            obj = None if row is None else self._object(session, row.sha256)
+            if row is None or obj is None or not self._knows_of(actor, row, obj, day):
+                raise NotFound(f"no copy request {request_id}")  # the same for any outsider
             return {
                 "id": row.id,
                 "sha256": row.sha256,
@@ -589,9 +591,9 @@ class CustodyService:
         now = self.clock.now()
         with self.sessions.begin() as session:
             row = session.get(CopyRequestRow, request_id, with_for_update=True)
-            if row is None:
-                raise NotFound(f"no copy request {request_id}")
-            obj = self._object(session, row.sha256)
+            obj = None if row is None else self._object(session, row.sha256)
+            if row is None or obj is None or not self._knows_of(actor, row, obj, now.date()):
+                raise NotFound(f"no copy request {request_id}")  # the same for any outsider
             if actor.state != obj.observing:
                 raise Forbidden.one(
                     "treaty_role",
@@ -623,6 +625,17 @@ class CustodyService:
                 "decision": row.decision,
                 "ledger_index": index,
             }
+
+    def _knows_of(
+        self, actor: Delegation, row: CopyRequestRow, obj: CustodyObjectRow, day: date
+    ) -> bool:
+        """The requester and the flight's two Parties know of a copy request; no one else."""
+        if actor.state in (row.requester, obj.observing, obj.observed):
+            return True
+        if not is_state_party(self.data, actor.state, day):
+            return False
+        holder = self._holder(actor.state, day)
+        return holder in (self._holder(obj.observing, day), self._holder(obj.observed, day))
 
     def download(
         self, actor: Delegation, sha256: str, signed: SignedEvent
@@ -668,3 +681,14 @@ class CustodyService:
         if copy is not None:  # the recipient's fingerprinted copy, not the original
             return self.store.open(copy[0]), copy[1]
         return self.store.open(sha256), size
+
+
+def _not_empty(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """The chunks, refusing an upload without a single byte before anything is stored."""
+    iterator = iter(chunks)
+    for first in iterator:
+        if first:
+            yield first
+            yield from iterator
+            return
+    raise InputError("body: the upload is empty; sensor data has at least one byte")

@@ -109,6 +109,12 @@ class MissionService:
             return Role.TRANSIT
         return Role.OTHER_PARTY
 
+    def _party_first(self, actor: Delegation, day: date) -> None:
+        """A State that is not a Party is refused before any id is looked up, so its 403
+        says nothing about which flights exist."""
+        if not is_state_party(self.data, actor.state, day):
+            self._authorise(actor, Action.READ_NOTIFICATION, Role.NOT_A_PARTY)
+
     def _authorise(self, actor: Delegation, action: Action, role: Role) -> None:
         if role is Role.NOT_A_PARTY:
             raise Forbidden.one(
@@ -304,6 +310,7 @@ class MissionService:
     def get_flight(self, actor: Delegation, flight_id: str) -> dict[str, Any]:
         """One flight as the delegation's role lets it see it; restricted reads are audited."""
         now = self.clock.now()
+        self._party_first(actor, now.date())
         with self.reading().begin() as session:
             row = self._load(session, flight_id)
             role = self.role(actor.state, row, now.date())
@@ -395,6 +402,7 @@ class MissionService:
         now = self.clock.now()
         if step not in STEP_ACTIONS:
             raise NotFound(f"no step {step!r}")
+        self._party_first(actor, now.date())
         try:
             with self.sessions.begin() as session:
                 row = self._load(session, flight_id, lock=True)
@@ -521,6 +529,7 @@ class MissionService:
                 f"{rule!r} cannot be agreed otherwise; one of {', '.join(sorted(AGREEABLE_RULES))}",
                 field="rule",
             )
+        self._party_first(actor, now.date())
         with self.sessions.begin() as session:
             row = self._load(session, flight_id, lock=True)
             self._authorise(actor, Action.AGREE_OTHERWISE, self.role(actor.state, row, now.date()))
@@ -550,6 +559,7 @@ class MissionService:
     ) -> dict[str, Any]:
         """Accept the other Party's proposal; the rule is set aside for this flight."""
         now = self.clock.now()
+        self._party_first(actor, now.date())
         with self.sessions.begin() as session:
             row = self._load(session, flight_id, lock=True)
             self._authorise(actor, Action.AGREE_OTHERWISE, self.role(actor.state, row, now.date()))
