@@ -16,7 +16,6 @@ from openskies.api.deps import authenticated, services
 from openskies.planning import (
     Leg,
     Site,
-    check_mission_plan,
     flight_context,
     plan_flight,
     plan_to_geojson,
@@ -25,12 +24,15 @@ from openskies.planning import (
     route_to_gpx,
     route_to_kml,
 )
-from openskies.planning.context import DEFAULT_AIRCRAFT
-from openskies.planning.coverage import leg_footprint, leg_footprints
-from openskies.planning.exports import leg_rows
+from openskies.planning.context import DEFAULT_AIRCRAFT, region_rows, regional_airfields
+from openskies.planning.coverage import SiteStatus, leg_footprint, leg_footprints
+from openskies.planning.exports import leg_rows, swath_features
+from openskies.planning.mission_plan import mission_plan_context
+from openskies.planning.planner import route_site_accounts
 from openskies.planning.route_io import route_properties
 from openskies.planning.sensors import default_sensors
 from openskies.planning.sites import airfield_elevation_m, demo_sites, sites_from_geojson
+from openskies.planning.validation import validate_route
 from openskies.services.container import Services
 
 __all__ = ["geo_router", "router"]
@@ -59,12 +61,15 @@ class FlightIn(_Body):
 
 
 class CheckIn(_Body):
-    """Check a route (GeoJSON) over the observed Party on a day."""
+    """Check a route (GeoJSON) over the observed Party on a day; with ``coverage``, also what
+    it observes of ``sites`` (null for the demo set): its swath and every site's account."""
 
     route: dict[str, Any]
     observed: str = Field(min_length=3, max_length=16)
     date: date
     airfield: str | None = None
+    coverage: bool = False
+    sites: dict[str, Any] | None = None
 
 
 class ImpactIn(FlightIn):
@@ -121,23 +126,61 @@ def flight(body: FlightIn, svc: Svc) -> dict[str, Any]:
 
 @router.post("/check")
 def check(body: CheckIn, svc: Svc) -> dict[str, Any]:
-    """Every violation of a route, with its citation and leg (the mission service's check)."""
-    result = check_mission_plan(
+    """Every violation of a route, with its citation and leg (the mission service's check);
+    with ``coverage``, the swath of each observing leg and every site's account."""
+    parsed, ctx = mission_plan_context(
         svc.data, svc.territories(), body.route, body.observed, body.date, body.airfield
     )
-    parsed = route_from_geojson(body.route, "route")
+    result = validate_route(parsed, ctx)
     sensors = {s.id: s for s in default_sensors()}
-    return {
+    footprints = leg_footprints(parsed, sensors, svc.data, body.date)
+    out: dict[str, Any] = {
         "valid": result.valid,
         "violations": [v.as_json() for v in result.violations],
         "length_km": round(result.length_km, 3),
         "observation_km": round(result.observation_km, 3),
         "budget_km": result.budget_km,
-        "legs": leg_rows(
-            parsed,
-            leg_footprints(parsed, sensors, svc.data, body.date),
-            _cruise_speed(body.route),
-        ),
+        "legs": leg_rows(parsed, footprints, _cruise_speed(body.route)),
+    }
+    if body.coverage:
+        candidates = (
+            demo_sites(*ctx.observed_states)
+            if body.sites is None
+            else sites_from_geojson(body.sites, "sites")
+        )
+        accounts = route_site_accounts(parsed, footprints, candidates, ctx)
+        seen = [a.site for a in accounts if a.status is SiteStatus.OBSERVED]
+        out["coverage"] = {
+            "value": sum(s.value for s in seen),
+            "sites_observed": [s.id for s in seen],
+            "sites": [a.as_json() for a in accounts],
+            "swath": {"type": "FeatureCollection", "features": swath_features(parsed, footprints)},
+        }
+    return out
+
+
+@router.get("/regions")
+def regions(observed: str, on: date, svc: Svc) -> dict[str, Any]:
+    """The observed Party's rows of Ann. A §III that name a region (a flight names one as its
+    ``region``), and its Open Skies airfields whose distance is a region's row (Denmark's)."""
+    return {
+        "observed": observed,
+        "on": on.isoformat(),
+        "regions": [
+            {
+                "id": row.id,
+                "region": row.region,
+                "distance_km": row.distance_km,
+                "citation": row.citation.text,
+                "extends": row.extends,
+            }
+            for row in region_rows(svc.data, svc.territories(), observed, on)
+        ],
+        "airfields": [
+            {"id": site.id, "name": site.name, "lon": pos[0], "lat": pos[1]}
+            for site in regional_airfields(svc.data, observed, on)
+            if (pos := site.best_position) is not None
+        ],
     }
 
 

@@ -42,6 +42,8 @@ __all__ = [
     "RegionRow",
     "SubLimitArea",
     "flight_context",
+    "region_rows",
+    "regional_airfields",
 ]
 
 
@@ -259,6 +261,30 @@ def flight_context(
         sensors={s.id: s for s in models},
         region=row,
         **options,
+    )
+
+
+def region_rows(
+    data: TreatyData, territories: Territories, observed: str, on: date
+) -> tuple[RegionRow, ...]:
+    """The observed Party's rows of Ann. A §III that name a region, as ``flight_context``
+    reads them on ``on`` (a flight names one with ``region``)."""
+    holder = resolve_holder(data, observed, on)
+    states = tuple(m for m in holder.members if is_party(data.states[m], on))
+    return tuple(_region_rows(data, territories, holder, states, on).values())
+
+
+def regional_airfields(data: TreatyData, observed: str, on: date) -> tuple[Site, ...]:
+    """The observed Party's Open Skies airfields with no row of their own in Ann. A §III
+    (Denmark's): their maximum flight distance is the row of a region."""
+    holder = resolve_holder(data, observed, on)
+    return tuple(
+        site
+        for site in data.sites.values()
+        if site.state in holder.members
+        and "open_skies_airfield" in site.roles
+        and site.best_position is not None
+        and _own_distance(data, site) is None
     )
 
 

@@ -13,7 +13,7 @@ from openskies.planning.coverage import LegFootprint, SiteStatus, swath_polygon
 from openskies.planning.planner import FlightPlan
 from openskies.planning.route import Route
 
-__all__ = ["leg_rows", "plan_to_geojson", "route_to_gpx", "route_to_kml"]
+__all__ = ["leg_rows", "plan_to_geojson", "route_to_gpx", "route_to_kml", "swath_features"]
 
 
 def plan_to_geojson(plan: FlightPlan, budget_km: float) -> dict[str, Any]:
@@ -69,7 +69,14 @@ def plan_to_geojson(plan: FlightPlan, budget_km: float) -> dict[str, Any]:
                 "properties": {"kind": "observed_site", "id": site.id, "value": site.value},
             }
         )
-    for index, footprint in enumerate(plan.footprints):
+    features += swath_features(route, plan.footprints)
+    return {"type": "FeatureCollection", "features": features}
+
+
+def swath_features(route: Route, footprints: Sequence[LegFootprint]) -> list[dict[str, Any]]:
+    """Each observing leg's swath strip as a GeoJSON Polygon feature (``kind: swath``)."""
+    features = []
+    for index, footprint in enumerate(footprints):
         ring = swath_polygon(
             route.points[index], route.points[index + 1], footprint.swath_half_width_km
         )
@@ -85,7 +92,7 @@ def plan_to_geojson(plan: FlightPlan, budget_km: float) -> dict[str, Any]:
                     },
                 }
             )
-    return {"type": "FeatureCollection", "features": features}
+    return features
 
 
 def leg_rows(

@@ -13,12 +13,13 @@ from typing import Any
 
 from openskies.errors import InputError
 from openskies.geo import Territories
-from openskies.planning.context import flight_context
+from openskies.planning.context import FlightContext, flight_context
+from openskies.planning.route import Route
 from openskies.planning.route_io import route_from_geojson, route_properties
 from openskies.planning.validation import RouteCheck, validate_route
 from openskies.treaty import TreatyData
 
-__all__ = ["check_mission_plan"]
+__all__ = ["check_mission_plan", "mission_plan_context"]
 
 
 def check_mission_plan(
@@ -36,6 +37,21 @@ def check_mission_plan(
     ``start_airfield``. The end is the route's ``end_airfield``, else the start.
     ``options`` go to ``flight_context`` (e.g. the ``aircraft``).
     """
+    parsed, ctx = mission_plan_context(data, territories, route, observed, on, airfield, **options)
+    return validate_route(parsed, ctx)
+
+
+def mission_plan_context(
+    data: TreatyData,
+    territories: Territories,
+    route: Any,
+    observed: str,
+    on: date,
+    airfield: str | None = None,
+    **options: Any,
+) -> tuple[Route, FlightContext]:
+    """The parsed GeoJSON ``route`` and the context it is checked in (see
+    :func:`check_mission_plan`): its start and end airfields and its row of Ann. A §III."""
     parsed = route_from_geojson(route, "route")
     start = airfield or parsed.start_airfield
     if not start:
@@ -46,4 +62,4 @@ def check_mission_plan(
     ctx = flight_context(
         data, territories, observed, start, on, end_airfield=parsed.end_airfield or None, **options
     )
-    return validate_route(parsed, ctx)
+    return parsed, ctx

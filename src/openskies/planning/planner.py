@@ -47,7 +47,7 @@ from openskies.planning.validation import RouteCheck, validate_route
 from openskies.planning.violations import Severity, Violation
 from openskies.treaty import Citation
 
-__all__ = ["FlightPlan", "plan_flight", "site_accounts"]
+__all__ = ["FlightPlan", "plan_flight", "route_site_accounts", "site_accounts"]
 
 
 @dataclass(frozen=True)
@@ -219,6 +219,15 @@ def site_accounts(
                 )
             )
     return out
+
+
+def route_site_accounts(
+    route: Route, footprints: Sequence[LegFootprint], sites: Sequence[Site], ctx: FlightContext
+) -> list[SiteAccount]:
+    """Every site's account for a given (edited) route: the planner's exclusions by rule
+    (territory, border buffer, region; not reach: the route is what it is), then coverage."""
+    keep, excluded = _exclusions(sites, ctx, 0.0, reach=False)
+    return site_accounts(route, footprints, keep, excluded)
 
 
 @dataclass
