@@ -64,21 +64,22 @@ def _get(url: str, timeout: float = 2.0) -> tuple[int, str]:
         return error.code, ""
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """``openskies serve`` on a free port over a fresh SQLite database with DEU and POL."""
+def serve(
+    data: Path, states: tuple[str, ...] = ("DEU", "POL", "FRA"), *args: str
+) -> Iterator[Server]:
+    """``openskies serve [args]`` on a free port over a fresh SQLite database in ``data``, with
+    a delegation of each of ``states``; stopped when the generator is closed."""
     if not (static_dir() / "index.html").is_file():
         pytest.fail(
             f"the web app is not built ({static_dir()} has no index.html): "
             "run `npm ci --prefix web && node web/build.mjs`"
         )
-    data = tmp_path_factory.mktemp("openskies-data")
     env = {k: v for k, v in os.environ.items() if k != "OPENSKIES_DATABASE_URL"}
     env["OPENSKIES_DATA_DIR"] = str(data)
     # a recorded decision set (TEST FIXTURE) so that Germany holds an active quota over Poland
     env["OPENSKIES_DECISIONS_DIR"] = str(Path(__file__).parent.parent / "fixtures" / "decisions")
     tokens = {}
-    for state in ("DEU", "POL", "FRA"):
+    for state in states:
         done = subprocess.run(
             [sys.executable, "-m", "openskies", "delegation", "create", state],
             env=env,
@@ -92,8 +93,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     override = os.environ.get(SERVE_OVERRIDE)
     command = (
         shlex.split(override.format(port=port))
-        if override
-        else [sys.executable, "-m", "openskies", "serve", "--port", str(port)]
+        if override and not args
+        else [sys.executable, "-m", "openskies", "serve", "--port", str(port), *args]
     )
     log = data / "server.log"
     with log.open("w") as out:
@@ -126,6 +127,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """``openskies serve`` on a free port over a fresh SQLite database with DEU, POL, FRA."""
+    yield from serve(tmp_path_factory.mktemp("openskies-data"))
 
 
 @pytest.fixture(scope="session")
@@ -165,11 +172,13 @@ class Pages:
         page.on("pageerror", lambda error: self.errors.append(str(error)))
         return page
 
-    def signed_in(self, state: str, view: str = "treaty") -> Any:
-        """A page signed in as the delegation of ``state``, showing ``view``."""
+    def signed_in(self, state: str, view: str = "treaty", server: Server | None = None) -> Any:
+        """A page signed in as the delegation of ``state``, showing ``view`` (on ``server``,
+        by default the session's)."""
+        at = server or self.server
         page = self.new()
-        page.goto(f"{self.server.url}/#{view}")
-        page.fill("#token", self.server.tokens[state])
+        page.goto(f"{at.url}/#{view}")
+        page.fill("#token", at.tokens[state])
         page.click("#signin-form button[type=submit]")
         page.wait_for_selector(f"#view-{view}:not([hidden])")
         return page

@@ -2,6 +2,7 @@
 // (#treaty, #planner, #flights, #messages, #custody). Each view is created the first time it shows.
 
 import { ApiError, api, session } from "./api.js";
+import { clockLine } from "./clock.js";
 import { forgetTerritories } from "./map.js";
 import { shared } from "./state.js";
 import { fill, problemBox } from "./ui.js";
@@ -94,6 +95,36 @@ $("signin-form").addEventListener("submit", async (event) => {
     fill(box, problemBox(shown));
   }
 });
+
+// The service's clock: exercise time (`openskies serve --clock …`) is shown in the header,
+// moving every second; /api/health is asked again every 30 s (the controller may move it on).
+let health = { clock: null, readAt: 0 };
+
+async function readHealth() {
+  try {
+    const answer = await api("/api/health");
+    health = { clock: answer.clock || null, readAt: Date.now() };
+  } catch {
+    /* keep what was last read */
+  }
+  showClock();
+}
+
+function showClock() {
+  const line = clockLine(health.clock, health.readAt, Date.now());
+  const box = $("clock");
+  box.hidden = !line;
+  box.dataset.mode = line ? "exercise" : "real";
+  if (line) {
+    $("clock-exercise").textContent = line.exercise;
+    $("clock-real").textContent = `(${line.real})`;
+    box.title = "The service runs on an exercise clock (a training exercise or a replay), not real time";
+  }
+}
+
+readHealth();
+setInterval(showClock, 1000);
+setInterval(readHealth, 30_000);
 
 $("sign-out").addEventListener("click", signOut);
 window.addEventListener("hashchange", route);
