@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from typing import Annotated, Any
 
@@ -57,7 +58,12 @@ def campaign(body: CampaignIn, svc: Annotated[Services, Depends(services)]) -> d
         else sites_from_geojson(body.sites, "sites")
     )
     result = plan_campaign(
-        contexts, sites, body.time_limit, body.hagl_m, max_rounds=0 if body.sequential else 2
+        contexts,
+        sites,
+        body.time_limit,
+        body.hagl_m,
+        max_rounds=0 if body.sequential else 2,
+        clock=time.perf_counter,
     )
     return result.as_json()
 

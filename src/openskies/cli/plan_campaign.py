@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -58,7 +59,12 @@ def campaign(
         demo_sites(*contexts[0].observed_states) if sites == "demo" else read_sites(Path(sites))
     )
     result = plan_campaign(
-        contexts, candidates, time_limit, hagl_m, max_rounds=0 if sequential else 2
+        contexts,
+        candidates,
+        time_limit,
+        hagl_m,
+        max_rounds=0 if sequential else 2,
+        clock=time.perf_counter,
     )
     out = result.as_json()
     if as_json:

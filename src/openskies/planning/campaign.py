@@ -16,8 +16,7 @@ nothing. Its value is therefore never below the sequential plan's, which is repo
 from __future__ import annotations
 
 import math
-import time
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,8 +84,11 @@ def plan_campaign(
     hagl_m: float | None = None,
     seed: int = 0,
     max_rounds: int = 2,
+    *,
+    clock: Callable[[], float],
 ) -> CampaignPlan:
-    """Plan the flights of ``contexts`` jointly over ``sites`` within ``time_limit_s`` (about).
+    """Plan the flights of ``contexts`` jointly over ``sites`` within ``time_limit_s`` (about)
+    seconds of the caller's monotonic ``clock``.
 
     Every context must be over the same observed Party on the same day. ``max_rounds=0``
     gives the sequential plan (each flight planned once, after the previous ones).
@@ -106,7 +108,7 @@ def plan_campaign(
     if len(set(ids)) != len(ids):
         raise InputError("sites: each site needs its own id (a site counts once per campaign)")
     worth = {s.id: s.value for s in sites}
-    started = time.perf_counter()
+    started = clock()
 
     def plan(
         k: int, taken: frozenset[Hashable], seconds: float
@@ -118,14 +120,14 @@ def plan_campaign(
             else Leg(hagl_m=hagl_m, sensors=tuple(ctx.sensors))
         )
         left = [s for s in sites if s.id not in taken]
-        flight = plan_flight(ctx, left, seconds, leg, seed=seed + k)
+        flight = plan_flight(ctx, left, seconds, leg, seed=seed + k, clock=clock)
         seen = frozenset(s.id for s in flight.observed_sites) if flight.check.valid else frozenset()
         return flight, seen
 
     def value(keys: frozenset[Hashable]) -> float:
         return math.fsum(worth[str(key)] for key in keys)
 
-    result = ascend(len(contexts), plan, value, time_limit_s, max_rounds=max_rounds)
+    result = ascend(len(contexts), plan, value, time_limit_s, max_rounds=max_rounds, clock=clock)
     new_sites: list[tuple[Site, ...]] = []
     counted: set[str] = set()
     for flight in result.routes:
@@ -144,5 +146,5 @@ def plan_campaign(
         result.sequential_value,
         len(sites),
         result.rounds,
-        time.perf_counter() - started,
+        clock() - started,
     )

@@ -18,7 +18,6 @@
 from __future__ import annotations
 
 import dataclasses
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -282,7 +281,7 @@ def plan_flight(
     seed: int = 0,
     max_rounds: int = 12,
     *,
-    clock: Callable[[], float] = time.perf_counter,
+    clock: Callable[[], float],
 ) -> FlightPlan:
     """The most valuable valid route from the context's airfield over its sites, searched
     for ``time_limit_s`` seconds of ``clock`` (tests give a ticking clock: deterministic)."""

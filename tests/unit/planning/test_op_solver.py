@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.conftest import TickingClock
+from tests.conftest import STOPPED, TickingClock
 
 import openskies.planning.optimiser as optimiser
 from openskies.adapters.files import read_op_instance
@@ -67,7 +67,7 @@ def small_instances(draw: st.DrawFn) -> OPInstance:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instance=small_instances(), seed=st.integers(0, 2**31))
 def test_route_is_always_feasible(instance: OPInstance, seed: int) -> None:
-    solution = solve(instance, time_limit_s=5.0, seed=seed, max_iterations=25)
+    solution = solve(instance, time_limit_s=5.0, seed=seed, max_iterations=25, clock=STOPPED)
     assert_feasible(instance, solution.route, solution.score, solution.length)
     assert solution.score <= solution.upper_bound + 1e-9
 
@@ -76,7 +76,7 @@ def test_round_trip_from_one_airfield() -> None:
     # start == end (an Open Skies airfield); a square of side 1 around it, budget 4.
     xy = [(0, 0), (1, 0), (1, 1), (0, 1), (5, 5)]
     instance = OPInstance.from_coordinates(xy, [0, 1, 1, 1, 9], budget=4.0, start=0, end=0)
-    solution = solve(instance, time_limit_s=2.0)
+    solution = solve(instance, time_limit_s=2.0, clock=TickingClock())
     assert solution.route[0] == solution.route[-1] == 0
     assert solution.score == 3  # the far point (5, 5) is 2·7.07 away: out of reach
     assert solution.proven_optimal  # everything reachable was collected
@@ -92,7 +92,7 @@ def test_tiny_instances_reach_the_brute_force_optimum(seed: int) -> None:
     scores[[0, 1]] = 0
     budget = float(np.hypot(*(xy[0] - xy[1]))) + rng.uniform(5, 20)
     instance = OPInstance.from_coordinates(xy, scores, budget, start=0, end=1)
-    solution = solve(instance, time_limit_s=2.0, seed=seed, max_iterations=300)
+    solution = solve(instance, time_limit_s=2.0, seed=seed, max_iterations=300, clock=STOPPED)
     assert solution.score == brute_force_score(instance)
 
 
@@ -109,7 +109,7 @@ def test_geodesic_like_matrix_is_solved_without_coordinates() -> None:
     np.fill_diagonal(dist_km, 0)
     scores = np.r_[0.0, rng.integers(1, 10, 7)]
     instance = OPInstance.from_distance_matrix(dist_km, scores, budget=2500.0, start=0, end=0)
-    solution = solve(instance, time_limit_s=2.0, max_iterations=300)
+    solution = solve(instance, time_limit_s=2.0, max_iterations=300, clock=STOPPED)
     assert_feasible(instance, solution.route, solution.score, solution.length)
     assert solution.score == brute_force_score(instance)
 
@@ -119,8 +119,8 @@ def test_same_seed_same_route() -> None:
     xy = rng.uniform(0, 100, (60, 2))
     scores = rng.integers(1, 50, 60)
     instance = OPInstance.from_coordinates(xy, scores, budget=250.0)
-    first = solve(instance, time_limit_s=60.0, seed=3, max_iterations=40)
-    second = solve(instance, time_limit_s=60.0, seed=3, max_iterations=40)
+    first = solve(instance, time_limit_s=60.0, seed=3, max_iterations=40, clock=STOPPED)
+    second = solve(instance, time_limit_s=60.0, seed=3, max_iterations=40, clock=STOPPED)
     assert first.route == second.route
     assert first.iterations == second.iterations == 40
 
@@ -136,7 +136,7 @@ def test_stops_early_when_everything_reachable_is_collected() -> None:
 def test_no_target_fits_gives_the_direct_route() -> None:
     xy = [(0, 0), (1, 0), (0, 5)]
     instance = OPInstance.from_coordinates(xy, [0, 0, 9], budget=1.0)
-    solution = solve(instance, time_limit_s=1.0)
+    solution = solve(instance, time_limit_s=1.0, clock=TickingClock())
     assert solution.route == (0, 1)
     assert solution.score == 0 and solution.length == 1.0
 
@@ -144,7 +144,7 @@ def test_no_target_fits_gives_the_direct_route() -> None:
 def test_time_limit_must_be_positive() -> None:
     instance = OPInstance.from_coordinates([(0, 0), (1, 0)], [0, 0], budget=1.0)
     with pytest.raises(InputError, match="time_limit_s"):
-        solve(instance, time_limit_s=0)
+        solve(instance, time_limit_s=0, clock=TickingClock())
 
 
 def test_public_surface_is_exactly_all() -> None:

@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 import pytest
+from tests.conftest import STOPPED
 
 from openskies.errors import InputError
 from openskies.planning.optimiser import OPInstance, ascend, solve, solve_team
@@ -80,16 +81,16 @@ def test_ascend_finds_the_order_in_which_both_routes_collect() -> None:
 
 def test_ascend_needs_a_flight() -> None:
     with pytest.raises(InputError, match="at least one flight"):
-        ascend(0, lambda k, t, s: (None, frozenset()), lambda keys: 0.0, 1.0)
+        ascend(0, lambda k, t, s: (None, frozenset()), lambda keys: 0.0, 1.0, clock=STOPPED)
 
 
 def test_large_instance_first_route_is_feasible_and_beats_nearest_neighbour() -> None:
     _, scores, dist = uniform(1200, seed=7)
     inst = OPInstance(250.0, scores, dist, start=0, end=0)
-    first = solve(inst, 1e6, max_iterations=0)  # construction and local search only
+    first = solve(inst, 1e6, max_iterations=0, clock=STOPPED)  # construction and local search only
     inst.check_route(first.route)
     assert first.score >= nearest_neighbour_score(inst)
-    more = solve(inst, 1e6, max_iterations=3)
+    more = solve(inst, 1e6, max_iterations=3, clock=STOPPED)
     inst.check_route(more.route)
     assert more.score >= first.score
 

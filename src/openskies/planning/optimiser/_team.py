@@ -18,7 +18,6 @@ flight plan per route, ``solve_team`` with the orienteering solver on one distan
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -63,7 +62,7 @@ def ascend(
     time_limit_s: float,
     *,
     max_rounds: int = 2,
-    clock: Callable[[], float] = time.perf_counter,
+    clock: Callable[[], float],
 ) -> Ascent[R]:
     """Sequential passes in several orders, then block-coordinate ascent, over ``count`` routes.
 
@@ -136,7 +135,7 @@ def solve_team(
     *,
     seed: int = 0,
     max_rounds: int = 2,
-    clock: Callable[[], float] = time.perf_counter,
+    clock: Callable[[], float],
 ) -> TeamSolution:
     """Team orienteering on one distance matrix: a route per ``(start, end, budget)``.
 
