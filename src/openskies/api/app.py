@@ -25,6 +25,7 @@ from openskies.api.openapi import declare_problems
 from openskies.api.plan_routes import geo_router
 from openskies.api.plan_routes import router as plan_router
 from openskies.api.plan_version_routes import router as plan_version_router
+from openskies.api.responses import AgreementOut, FlightOut, HealthOut, MeOut
 from openskies.api.schemas import (
     AgreementIn,
     ChangesIn,
@@ -114,6 +115,8 @@ def _install_errors(app: FastAPI) -> None:
 
 
 Me = Annotated[Delegation, Depends(authenticated)]
+FLIGHT: dict[str, Any] = {"response_model": FlightOut, "response_model_exclude_unset": True}
+"""A flight as the role may see it: the keys it may not see stay absent."""
 Svc = Annotated[MissionService, Depends(service)]
 
 
@@ -124,19 +127,19 @@ def _install_routes(app: FastAPI) -> None:
         response.headers["WWW-Authenticate"] = "Bearer"
         return response
 
-    @app.get("/api/health")
+    @app.get("/api/health", response_model=HealthOut)
     def health(svc: Svc) -> dict[str, Any]:
         exercise = bool(getattr(svc.clock, "is_exercise", False))
         clock = {"mode": "exercise" if exercise else "real", "now": svc.clock.now().isoformat()}
         return {"status": "ok", "version": __version__, "clock": clock}
 
-    @app.get("/api/me")
+    @app.get("/api/me", response_model=MeOut)
     def me(who: Me, svc: Svc) -> dict[str, Any]:
         day = svc.clock.now().date()
         party = is_state_party(svc.data, who.state, day)
         return {"state": who.state, "name": who.name, "state_party": party, "on": day.isoformat()}
 
-    @app.post("/api/flights", status_code=201)
+    @app.post("/api/flights", status_code=201, **FLIGHT)
     def notify(body: NotificationIn, who: Me, svc: Svc) -> dict[str, Any]:
         notice = body.model_dump()
         findings = check_notification(notice, svc.clock.now().date())  # every ¶5 item
@@ -148,7 +151,7 @@ def _install_routes(app: FastAPI) -> None:
     def flights(who: Me, svc: Svc) -> list[dict[str, Any]]:
         return svc.list_flights(who)
 
-    @app.get("/api/flights/{flight_id}")
+    @app.get("/api/flights/{flight_id}", **FLIGHT)
     def flight(flight_id: FlightId, who: Me, svc: Svc) -> dict[str, Any]:
         return svc.get_flight(who, flight_id)
 
@@ -156,7 +159,8 @@ def _install_routes(app: FastAPI) -> None:
         def handler(flight_id: FlightId, who: Me, svc: Svc) -> dict[str, Any]:
             return svc.step(who, flight_id, name)
 
-        app.post(f"/api/flights/{{flight_id}}/{name.replace('_', '-')}", name=name)(handler)
+        path = f"/api/flights/{{flight_id}}/{name.replace('_', '-')}"
+        app.post(path, name=name, **FLIGHT)(handler)
 
     for step in (
         "acknowledge",
@@ -170,31 +174,33 @@ def _install_routes(app: FastAPI) -> None:
     ):
         plain_step(step)
 
-    @app.post("/api/flights/{flight_id}/mission-plan")
+    @app.post("/api/flights/{flight_id}/mission-plan", **FLIGHT)
     def submit_plan(flight_id: FlightId, body: MissionPlanIn, who: Me, svc: Svc) -> dict[str, Any]:
         return svc.step(who, flight_id, "submit_mission_plan", body.model_dump())
 
-    @app.post("/api/flights/{flight_id}/propose-changes")
+    @app.post("/api/flights/{flight_id}/propose-changes", **FLIGHT)
     def changes(flight_id: FlightId, body: ChangesIn, who: Me, svc: Svc) -> dict[str, Any]:
         return svc.step(who, flight_id, "propose_changes", body.model_dump())
 
-    @app.post("/api/flights/{flight_id}/decline")
+    @app.post("/api/flights/{flight_id}/decline", **FLIGHT)
     def decline(flight_id: FlightId, body: DeclineIn, who: Me, svc: Svc) -> dict[str, Any]:
         return svc.step(who, flight_id, "decline", body.model_dump())
 
-    @app.post("/api/flights/{flight_id}/prohibit")
+    @app.post("/api/flights/{flight_id}/prohibit", **FLIGHT)
     def prohibit(flight_id: FlightId, body: ProhibitionIn, who: Me, svc: Svc) -> dict[str, Any]:
         return svc.step(who, flight_id, "prohibit", body.model_dump())
 
-    @app.post("/api/flights/{flight_id}/report")
+    @app.post("/api/flights/{flight_id}/report", **FLIGHT)
     def report(flight_id: FlightId, body: ReportIn, who: Me, svc: Svc) -> dict[str, Any]:
         return svc.step(who, flight_id, "report", body.model_dump())
 
-    @app.post("/api/flights/{flight_id}/agreements", status_code=201)
+    @app.post("/api/flights/{flight_id}/agreements", status_code=201, response_model=AgreementOut)
     def propose(flight_id: FlightId, body: AgreementIn, who: Me, svc: Svc) -> dict[str, Any]:
         return svc.propose_agreement(who, flight_id, body.rule, body.terms)
 
-    @app.post("/api/flights/{flight_id}/agreements/{agreement_id}/accept")
+    @app.post(
+        "/api/flights/{flight_id}/agreements/{agreement_id}/accept", response_model=AgreementOut
+    )
     def accept(flight_id: FlightId, agreement_id: AgreementId, who: Me, svc: Svc) -> dict[str, Any]:
         return svc.accept_agreement(who, flight_id, agreement_id)
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
 from openskies.api.deps import authenticated, services
+from openskies.api.responses import CampaignOut
 from openskies.errors import InputError
 from openskies.planning import FlightContext, flight_context
 from openskies.planning.campaign import plan_campaign
@@ -48,7 +49,7 @@ class CampaignIn(BaseModel):
     sequential: bool = False
 
 
-@router.post("/campaign")
+@router.post("/campaign", response_model=CampaignOut)
 def campaign(body: CampaignIn, svc: Annotated[Services, Depends(services)]) -> dict[str, Any]:
     """The campaign: joint and sequential values, and per flight its check and GeoJSON plan."""
     contexts = [_context(svc, body, k, flight) for k, flight in enumerate(body.flights)]

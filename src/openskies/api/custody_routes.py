@@ -19,6 +19,23 @@ from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import StreamingResponse
 
 from openskies.api.deps import authenticated, custody, ledger
+from openskies.api.responses import (
+    ConsistencyOut,
+    CosignatureOut,
+    DeliveredOut,
+    DeliveryPreparedOut,
+    FlightCustodyOut,
+    InclusionOut,
+    IngestedOut,
+    KeyOut,
+    KeyRegisteredOut,
+    KeyRevokedOut,
+    LedgerExportOut,
+    ObjectInfoOut,
+    RequestDecidedOut,
+    RequestInfoOut,
+    SignedTreeHeadOut,
+)
 from openskies.api.validated import (
     FlightId,
     LeafIndex,
@@ -64,7 +81,7 @@ def _annotation(header: str) -> dict[str, Any]:
     return doc
 
 
-@router.post("/flights/{flight_id}/data", status_code=201)
+@router.post("/flights/{flight_id}/data", status_code=201, response_model=IngestedOut)
 async def ingest(
     flight_id: FlightId,
     request: Request,
@@ -95,14 +112,14 @@ async def ingest(
     return result
 
 
-@router.get("/flights/{flight_id}/custody")
+@router.get("/flights/{flight_id}/custody", response_model=FlightCustodyOut)
 def flight_custody(flight_id: FlightId, who: Me, svc: Custody) -> dict[str, Any]:
     """A flight's objects: annotation, holders, copy requests and downloads (States Parties)."""
     svc.require_party(who)
     return svc.flight_custody(flight_id)
 
 
-@router.get("/data/{sha256}/info")
+@router.get("/data/{sha256}/info", response_model=ObjectInfoOut)
 def object_info(sha256: Sha256, who: Me, svc: Custody) -> dict[str, Any]:
     """An object's flight, parties and the recipients of its duplicate (one signed delivery
     event each)."""
@@ -110,14 +127,18 @@ def object_info(sha256: Sha256, who: Me, svc: Custody) -> dict[str, Any]:
     return svc.object_info(sha256, who)
 
 
-@router.get("/data/requests/{request_id}")
+@router.get("/data/requests/{request_id}", response_model=RequestInfoOut)
 def request_info(request_id: RequestId, who: Me, svc: Custody) -> dict[str, Any]:
     """A copy request: object, requester, state and decision."""
     svc.require_party(who)
     return svc.request_info(who, request_id)
 
 
-@router.post("/data/{sha256}/deliveries/prepare")
+@router.post(
+    "/data/{sha256}/deliveries/prepare",
+    response_model=DeliveryPreparedOut,
+    response_model_exclude_unset=True,
+)
 def prepare_delivery(
     sha256: Sha256, who: Me, svc: Custody, request_id: RequestQuery = None
 ) -> dict[str, Any]:
@@ -126,7 +147,7 @@ def prepare_delivery(
     return svc.prepare_delivery(who, sha256, request_id)
 
 
-@router.post("/data/{sha256}/deliver-duplicate")
+@router.post("/data/{sha256}/deliver-duplicate", response_model=DeliveredOut)
 def deliver_duplicate(
     sha256: Sha256, who: Me, svc: Custody, event: EventHeader = None
 ) -> dict[str, Any]:
@@ -134,7 +155,7 @@ def deliver_duplicate(
     return svc.deliver_duplicate(who, sha256, parse_signed_events(event))
 
 
-@router.post("/data/{sha256}/requests", status_code=201)
+@router.post("/data/{sha256}/requests", status_code=201, response_model=RequestDecidedOut)
 def request_copy(
     sha256: Sha256, body: dict[str, Any], who: Me, svc: Custody, event: EventHeader = None
 ) -> dict[str, Any]:
@@ -143,7 +164,7 @@ def request_copy(
     return svc.request_copy(who, sha256, body, _one(event) if event else None)
 
 
-@router.post("/data/requests/{request_id}/deliver")
+@router.post("/data/requests/{request_id}/deliver", response_model=RequestDecidedOut)
 def deliver_request(
     request_id: RequestId, who: Me, svc: Custody, event: EventHeader = None
 ) -> dict[str, Any]:
@@ -169,21 +190,21 @@ def download(sha256: Sha256, who: Me, svc: Custody, event: EventHeader = None) -
     )
 
 
-@router.post("/keys", status_code=201)
+@router.post("/keys", status_code=201, response_model=KeyRegisteredOut)
 def register_key(body: dict[str, Any], who: Me, svc: Custody, log: Ledger) -> dict[str, Any]:
     """Register a public key the delegation holds: ``{"event": <signed key_registered>}``."""
     svc.require_party(who)
     return log.register_key(who, SignedEvent.from_json(body.get("event"), "event"))
 
 
-@router.get("/keys")
+@router.get("/keys", response_model=list[KeyOut])
 def list_keys(who: Me, svc: Custody, log: Ledger) -> list[dict[str, Any]]:
     """Every registered public key, current or revoked, with its dates."""
     svc.require_party(who)
     return log.keys()
 
 
-@router.post("/keys/{key_id}/revoke")
+@router.post("/keys/{key_id}/revoke", response_model=KeyRevokedOut)
 def revoke_key(
     key_id: str, body: dict[str, Any], who: Me, svc: Custody, log: Ledger
 ) -> dict[str, Any]:
@@ -192,14 +213,14 @@ def revoke_key(
     return log.revoke_key(who, key_id, SignedEvent.from_json(body.get("event"), "event"))
 
 
-@router.get("/ledger/tree-head")
+@router.get("/ledger/tree-head", response_model=SignedTreeHeadOut)
 def tree_head(who: Me, svc: Custody, log: Ledger) -> dict[str, Any]:
     """The log's latest signed tree head, with its witnesses' cosignatures."""
     svc.require_party(who)
     return log.tree_head()
 
 
-@router.get("/ledger/consistency")
+@router.get("/ledger/consistency", response_model=ConsistencyOut)
 def consistency(
     first: TreeFirst, who: Me, svc: Custody, log: Ledger, second: TreeSize = None
 ) -> dict[str, Any]:
@@ -208,14 +229,14 @@ def consistency(
     return log.consistency(first, second)
 
 
-@router.post("/ledger/cosignatures", status_code=201)
+@router.post("/ledger/cosignatures", status_code=201, response_model=CosignatureOut)
 def cosign(body: dict[str, Any], who: Me, svc: Custody, log: Ledger) -> dict[str, Any]:
     """A witness's cosignature of a stored tree head, checked against its registered key."""
     svc.require_party(who)
     return log.cosign(who, body)
 
 
-@router.get("/ledger/export")
+@router.get("/ledger/export", response_model=LedgerExportOut)
 def export(who: Me, svc: Custody, log: Ledger) -> dict[str, Any]:
     """The whole log with its signed tree heads, for offline verification."""
     svc.require_party(who)
@@ -229,7 +250,7 @@ def keys(who: Me, svc: Custody, log: Ledger) -> dict[str, list[str]]:
     return log.public_keys()
 
 
-@router.get("/ledger/proof/{index}")
+@router.get("/ledger/proof/{index}", response_model=InclusionOut)
 def proof(
     index: LeafIndex, who: Me, svc: Custody, log: Ledger, size: TreeSize = None
 ) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from fastapi.responses import FileResponse, PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from openskies.api.deps import authenticated, services
+from openskies.api.responses import FeatureCollection, FootprintOut, ImpactOut, RouteCheckOut
 from openskies.planning import (
     Leg,
     Site,
@@ -96,7 +97,7 @@ def territories() -> FileResponse:
     )
 
 
-@router.get("/demo-sites")
+@router.get("/demo-sites", response_model=FeatureCollection)
 def demo(observed: str) -> dict[str, Any]:
     """The demo site set of a State: its airfields (airportsdata), as GeoJSON points."""
     return {
@@ -112,7 +113,7 @@ def demo(observed: str) -> dict[str, Any]:
     }
 
 
-@router.post("/flight")
+@router.post("/flight", response_model=FeatureCollection)
 def flight(body: FlightIn, svc: Svc) -> dict[str, Any]:
     """The most valuable valid route, as a GeoJSON FeatureCollection."""
     ctx = flight_context(
@@ -124,7 +125,7 @@ def flight(body: FlightIn, svc: Svc) -> dict[str, Any]:
     return plan_to_geojson(plan, ctx.budget_km)
 
 
-@router.post("/check")
+@router.post("/check", response_model=RouteCheckOut)
 def check(body: CheckIn, svc: Svc) -> dict[str, Any]:
     """Every violation of a route, with its citation and leg (the mission service's check);
     with ``coverage``, the swath of each observing leg and every site's account."""
@@ -198,7 +199,7 @@ def _route_date(route: dict[str, Any]) -> date | None:
         return None
 
 
-@router.get("/footprint")
+@router.get("/footprint", response_model=FootprintOut)
 def footprint(
     svc: Svc, hagl_m: float = Query(gt=0, le=20000), on: date | None = None
 ) -> dict[str, Any]:
@@ -245,7 +246,7 @@ def export(
     return PlainTextResponse(json.dumps(route), media_type="application/geo+json")
 
 
-@router.post("/impact")
+@router.post("/impact", response_model=ImpactOut)
 def impact(body: ImpactIn, svc: Svc) -> dict[str, Any]:
     """The best value with and without a restriction, and both routes."""
     ctx = flight_context(

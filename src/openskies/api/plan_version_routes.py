@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from openskies.api.deps import authenticated, service
+from openskies.api.responses import LiveOut, QuotaUsageOut, ReportDraftOut
 from openskies.api.validated import OptionalYear
 from openskies.missions.plans import route_diff
 from openskies.services.delegations import Delegation
@@ -184,7 +185,7 @@ def flight_plan(flight_id: str, who: Me, svc: Plans) -> dict[str, Any]:
     return svc.flight_plan(who, flight_id)
 
 
-@router.get("/flights/{flight_id}/report-draft")
+@router.get("/flights/{flight_id}/report-draft", response_model=ReportDraftOut)
 def report_draft(flight_id: str, who: Me, svc: Plans) -> dict[str, Any]:
     """The mission report drafted from the flight (Art. VI §I ¶21), for the observing Party."""
     return svc.report_draft(who, flight_id)
@@ -196,14 +197,18 @@ def mark_read(flight_id: str, who: Me, svc: Plans) -> dict[str, Any]:
     return svc.mark_read(who, flight_id)
 
 
-@router.get("/quota-usage")
+@router.get("/quota-usage", response_model=QuotaUsageOut)
 def quota_usage_route(who: Me, missions: Svc, year: OptionalYear = None) -> dict[str, Any]:
     """Your quotas in ``year`` (default: this year): active used and remaining, each
     individual active quota with the 50 % rule, flights accepted as observed Party."""
     return quota_usage(missions, who, year or missions.clock.now().year)
 
 
-@router.get("/live")
+@router.get(
+    "/live",
+    response_model=None,
+    responses={200: {"model": LiveOut, "description": "The flights and unread messages"}},
+)
 def live(
     who: Me,
     missions: Svc,

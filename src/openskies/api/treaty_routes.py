@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 
 from openskies.api.deps import authenticated, services
+from openskies.api.responses import AirfieldOut, PartyOut, QuotasOut
 from openskies.api.validated import Year
 from openskies.errors import InputError
 from openskies.services.container import Services
@@ -35,13 +36,13 @@ def _day(value: str) -> date:
         raise InputError(f"on: {value!r} is not a date (YYYY-MM-DD)") from None
 
 
-@router.get("/parties")
+@router.get("/parties", response_model=list[PartyOut])
 def parties(on: str, svc: Svc) -> list[dict[str, Any]]:
     """The States Parties on a day, with group and quota holder."""
     return party_summaries(svc.data, _day(on))
 
 
-@router.get("/quotas")
+@router.get("/quotas", response_model=QuotasOut)
 def quotas(year: Year, svc: Svc) -> dict[str, Any]:
     """Passive quotas of the holders in force in a year (null where unknown)."""
     data = svc.data
@@ -60,7 +61,7 @@ def quotas(year: Year, svc: Svc) -> dict[str, Any]:
     }
 
 
-@router.get("/airfields")
+@router.get("/airfields", response_model=list[AirfieldOut])
 def airfields(observed: str, on: str, svc: Svc) -> list[dict[str, Any]]:
     """Open Skies airfields of the observed Party on a day, with their maximum distances."""
     data, day = svc.data, _day(on)
