@@ -13,7 +13,13 @@ from fastapi.responses import FileResponse, PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from openskies.api.deps import authenticated, services
-from openskies.api.responses import FeatureCollection, FootprintOut, ImpactOut, RouteCheckOut
+from openskies.api.responses import (
+    FeatureCollection,
+    FootprintOut,
+    ImpactOut,
+    RegionsOut,
+    RouteCheckOut,
+)
 from openskies.planning import (
     Leg,
     Site,
@@ -125,7 +131,7 @@ def flight(body: FlightIn, svc: Svc) -> dict[str, Any]:
     return plan_to_geojson(plan, ctx.budget_km)
 
 
-@router.post("/check", response_model=RouteCheckOut)
+@router.post("/check", response_model=RouteCheckOut, response_model_exclude_unset=True)
 def check(body: CheckIn, svc: Svc) -> dict[str, Any]:
     """Every violation of a route, with its citation and leg (the mission service's check);
     with ``coverage``, the swath of each observing leg and every site's account."""
@@ -160,7 +166,7 @@ def check(body: CheckIn, svc: Svc) -> dict[str, Any]:
     return out
 
 
-@router.get("/regions")
+@router.get("/regions", response_model=RegionsOut)
 def regions(observed: str, on: date, svc: Svc) -> dict[str, Any]:
     """The observed Party's rows of Ann. A §III that name a region (a flight names one as its
     ``region``), and its Open Skies airfields whose distance is a region's row (Denmark's)."""

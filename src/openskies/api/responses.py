@@ -24,6 +24,7 @@ __all__ = [
     "CopyDecisionOut",
     "CopyRequestOut",
     "CosignatureOut",
+    "CoverageOut",
     "DeliveredOut",
     "DeliveryPreparedOut",
     "FeatureCollection",
@@ -45,6 +46,7 @@ __all__ = [
     "PartyOut",
     "QuotaUsageOut",
     "QuotasOut",
+    "RegionsOut",
     "ReportDraftOut",
     "RequestDecidedOut",
     "RequestInfoOut",
@@ -322,8 +324,33 @@ class LegOut(_Out):
     resolution_citation: str | None
 
 
+class SiteAccountOut(_Out):
+    """What became of a candidate site: observed (by which leg), not covered, or excluded."""
+
+    id: str
+    lon: float
+    lat: float
+    value: Number
+    status: str = Field(description="observed, not_covered or excluded")
+    leg: int | None
+    distance_km: Number | None
+    rule: str | None
+    citation: str | None
+    reason: str | None
+
+
+class CoverageOut(_Out):
+    """What a route observes of the sites: its value, every site's account, its swath."""
+
+    value: Number
+    sites_observed: list[str]
+    sites: list[SiteAccountOut]
+    swath: FeatureCollection
+
+
 class RouteCheckOut(_Out):
-    """Every violation of a route, its lengths and its legs."""
+    """Every violation of a route, its lengths and its legs; with ``coverage`` asked for,
+    what it observes."""
 
     valid: bool
     violations: list[ViolationOut]
@@ -331,6 +358,35 @@ class RouteCheckOut(_Out):
     observation_km: Number
     budget_km: Number
     legs: list[LegOut]
+    coverage: CoverageOut | None = None
+
+
+class RegionOut(_Out):
+    """A row of Ann. A §III that names a region, and its maximum flight distance."""
+
+    id: str
+    region: str
+    distance_km: Number
+    citation: str
+    extends: bool
+
+
+class RegionalAirfieldOut(_Out):
+    """An Open Skies airfield whose maximum flight distance is a region's row."""
+
+    id: str
+    name: str
+    lon: float
+    lat: float
+
+
+class RegionsOut(_Out):
+    """The observed Party's rows naming a region, and its regional airfields."""
+
+    observed: str
+    on: str
+    regions: list[RegionOut]
+    airfields: list[RegionalAirfieldOut]
 
 
 class FootprintOut(_Out):
