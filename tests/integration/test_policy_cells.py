@@ -40,8 +40,9 @@ ROUTE = {
 class Flight:
     """A flight of the scenario, driven step by step by the right delegations."""
 
-    def __init__(self, world: PolicyWorld, year: int) -> None:
+    def __init__(self, world: PolicyWorld, year: int, observed_aircraft: bool = False) -> None:
         self.service, self.who, self.clock = world.service, world.who, world.clock
+        self.observed_aircraft = observed_aircraft
         service, who = self.service, self.who
         self.clock.at = datetime(year, 1, 10, 8, tzinfo=UTC)
         self.eta = self.clock.at + timedelta(days=4)
@@ -74,7 +75,7 @@ class Flight:
         return self
 
     def _acknowledged(self) -> None:
-        self.step("UKR", "acknowledge")
+        self.step("UKR", "acknowledge", observed_provides_aircraft=self.observed_aircraft)
 
     def _arrived(self) -> None:
         self.clock.at = self.eta
@@ -165,6 +166,37 @@ def _try(flight: Flight, state: str, action: Action) -> Callable[[], Any]:
             "notified",
             lambda: svc.propose_agreement(who, fid, "depart_by", "weather"),
         ),
+        # Ann. F: the Party not providing the aircraft (the observed Party's, for the
+        # observing role: see test_policy_cell) inspects and asks for a demonstration
+        Action.INSPECT: ("arrived", lambda: svc.step(who, fid, "start_inspection")),
+        Action.DEMONSTRATE: ("arrived", lambda: svc.step(who, fid, "start_demonstration")),
+        Action.CANCEL: (
+            "arrived",
+            lambda: (
+                flight.step("UKR", "start_inspection"),
+                flight.step("UKR", "end_inspection", conforms=True),
+                svc.step(who, fid, "cancel", {"caused_by": "inspection"}),  # Ann. F §I ¶8
+            ),
+        ),
+        Action.CURTAIL: (
+            "in_flight",
+            lambda: svc.step(who, fid, "curtail", {"cause": "weather"}),
+        ),
+        Action.EXPLAIN_PROHIBITION: (
+            "acknowledged",
+            lambda: (
+                flight.step("UKR", "prohibit", grounds="treaty_breach", facts="test"),
+                svc.step(who, fid, "explain_prohibition", {"text": "test"}),
+            ),
+        ),
+        Action.EXPLAIN_DECLINE: (
+            "changes",
+            lambda: (
+                flight.clock.advance(hours=8),
+                flight.step("DEU", "decline", reason="test"),
+                svc.step(who, fid, "explain_decline", {"text": "test"}),
+            ),
+        ),
     }
     stage, call = calls[action]
     if stage != "notified":
@@ -217,7 +249,8 @@ CASES = [
     ("action", "role", "year"), CASES, ids=[f"{a.value}-{r.value}" for a, r, _ in CASES]
 )
 def test_policy_cell(world: PolicyWorld, action: Action, role: Role, year: int) -> None:
-    flight = Flight(world, year)
+    sided = action in (Action.INSPECT, Action.DEMONSTRATE)
+    flight = Flight(world, year, observed_aircraft=sided and role is Role.OBSERVING)
     call = _try(flight, ROLE_STATE[role], action)
     if allowed(action, role):
         call()  # no refusal of any kind: the step is the role's to take

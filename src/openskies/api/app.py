@@ -21,6 +21,7 @@ from openskies.api.campaign_routes import router as campaign_router
 from openskies.api.custody_routes import router as custody_router
 from openskies.api.deps import Unauthorised, authenticated, service
 from openskies.api.edge import EdgeGuard, problem, problems_for_http_errors
+from openskies.api.flight_step_routes import router as flight_step_router
 from openskies.api.openapi import declare_problems
 from openskies.api.plan_routes import geo_router
 from openskies.api.plan_routes import router as plan_router
@@ -73,6 +74,7 @@ def create_app(
     problems_for_http_errors(app)
     app.add_middleware(EdgeGuard, limit=max_body_bytes)
     _install_routes(app)
+    app.include_router(flight_step_router)
     app.include_router(treaty_router)
     app.include_router(plan_router)
     app.include_router(plan_version_router)
@@ -163,7 +165,6 @@ def _install_routes(app: FastAPI) -> None:
         app.post(path, name=name, **FLIGHT)(handler)
 
     for step in (
-        "acknowledge",
         "arrive",
         "accept_mission_plan",
         "accept_changes",

@@ -15,9 +15,14 @@ LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 EARLIEST = datetime(1992, 3, 24, tzinfo=UTC)
 
 __all__ = [
+    "AcknowledgementIn",
     "AgreementIn",
+    "CancellationIn",
     "ChangesIn",
+    "CurtailmentIn",
     "DeclineIn",
+    "ExplanationIn",
+    "FindingIn",
     "MissionPlanIn",
     "NotificationIn",
     "Person",
@@ -118,9 +123,10 @@ class DeclineIn(_Strict):
 
 
 class ProhibitionIn(_Strict):
-    """A prohibition and its facts (Art. VIII §I ¶1-3)."""
+    """A prohibition and its facts (Art. VIII §I ¶1-3; after an inspection or a
+    demonstration flight: Ann. F §I ¶9, §II ¶7, §III ¶6(C))."""
 
-    grounds: Literal["late_arrival", "treaty_breach"]
+    grounds: Literal["late_arrival", "treaty_breach", "inspection", "demonstration"]
     facts: str = Field(min_length=1, max_length=4000)
 
 
@@ -135,3 +141,51 @@ class AgreementIn(_Strict):
 
     rule: str = Field(min_length=1, max_length=60)
     terms: str = Field(default="", max_length=2000)
+
+
+class AcknowledgementIn(_Strict):
+    """The acknowledgement of a notification (Art. VI §I ¶6)."""
+
+    observed_provides_aircraft: bool = Field(
+        default=False,
+        description="the observed Party provides the observation aircraft (Art. VI §I ¶1, ¶6)",
+    )
+
+
+class FindingIn(_Strict):
+    """What a pre-flight inspection or a demonstration flight found (Ann. F §I ¶9, §II ¶8,
+    §III ¶6-7)."""
+
+    conforms: bool = Field(
+        description="the aircraft and sensors correspond to those certified (Ann. D)"
+    )
+
+
+class CancellationIn(_Strict):
+    """The observing Party cancels after an inspection or a demonstration (Ann. F)."""
+
+    caused_by: Literal["inspection", "demonstration"]
+
+
+class CurtailmentIn(_Strict):
+    """A curtailment and its cause (Art. VIII §II ¶1, ¶4-5)."""
+
+    cause: Literal[
+        "sensor_malfunction",
+        "technical_difficulty",
+        "weather",
+        "medical_emergency",
+        "force_majeure_atc",
+    ]
+    emergency_of_observed_party_crew: bool = Field(
+        default=False, description="of the observed Party's flight crew or monitors (¶5(C))"
+    )
+    observing_counts: bool | None = Field(
+        default=None, description="the observing Party's choice where ¶5 gives it one"
+    )
+
+
+class ExplanationIn(_Strict):
+    """A written explanation of a prohibition (Art. VIII §I ¶3) or a decline (¶6)."""
+
+    text: str = Field(min_length=1, max_length=4000)

@@ -17,7 +17,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from openskies.missions.errors import Refusal, WrongState
+from openskies.missions.errors import Forbidden, Refusal, WrongState
+from openskies.missions.policy import Role
 from openskies.treaty import (
     CountDecision,
     CurtailmentCause,
@@ -34,6 +35,8 @@ from openskies.treaty import (
 __all__ = [
     "AFTER_FLIGHT",
     "BEFORE_FLIGHT",
+    "ENDED_NOT_COUNTED",
+    "TRAINING_FLIGHT",
     "TRANSITIONS",
     "Event",
     "FlightState",
@@ -68,6 +71,14 @@ AFTER_FLIGHT = frozenset({S.COMPLETED, S.DEPARTED, S.REPORT_SIGNED, S.REPORTED})
 """After the observation flight: its data exist and are handed over (Art. IX §I ¶2), and it
 no longer occupies the observed Party (Art. VI §I ¶3)."""
 
+ENDED_NOT_COUNTED = frozenset({S.PROHIBITED, S.DECLINED, S.CANCELLED, S.CURTAILED_NOT_COUNTED})
+"""Flights that ended without counting against the quotas (Art. VIII; Ann. F)."""
+STILL_OWED = frozenset({"prohibition_explained_by", "decline_explained_by"})
+"""Deadlines that still run after a flight ended early (Art. VIII §I ¶3, ¶6)."""
+TRAINING_FLIGHT = "training_flight"
+"""The agreement that makes a flight a training flight: never counted (not in the text; Art.
+III §I ¶8 counts observation flights only)."""
+
 TRANSITIONS: dict[str, tuple[frozenset[FlightState], FlightState | None]] = {
     "acknowledge": (frozenset({S.NOTIFIED}), S.ACKNOWLEDGED),
     "arrive": (frozenset({S.NOTIFIED, S.ACKNOWLEDGED}), S.ARRIVED),
@@ -84,7 +95,9 @@ TRANSITIONS: dict[str, tuple[frozenset[FlightState], FlightState | None]] = {
     ),
     "start_flight": (frozenset({S.AGREED}), S.IN_FLIGHT),
     "complete_flight": (frozenset({S.IN_FLIGHT}), S.COMPLETED),
-    "depart": (frozenset({S.COMPLETED}), S.DEPARTED),
+    # after a flight that ended early the observing Party departs too (Art. VIII §I ¶6;
+    # Ann. F §I ¶8-9, §II ¶8-9); the flight keeps its uncounted state
+    "depart": (frozenset({S.COMPLETED}) | ENDED_NOT_COUNTED, S.DEPARTED),
     "report": (frozenset({S.DEPARTED}), S.REPORT_SIGNED),
     "sign_report": (frozenset({S.REPORT_SIGNED}), S.REPORTED),
     # the rest of the flight (Ann. F; Art. VIII): None = the state does not change
@@ -99,7 +112,7 @@ TRANSITIONS: dict[str, tuple[frozenset[FlightState], FlightState | None]] = {
 }
 """step -> (states it may start from, state it leads to; None: it stays)."""
 
-COUNTED_STATES = frozenset(S) - {S.PROHIBITED, S.DECLINED, S.CANCELLED, S.CURTAILED_NOT_COUNTED}
+COUNTED_STATES = frozenset(S) - ENDED_NOT_COUNTED
 """States in which a flight counts against quotas (Art. III §I ¶8; Art. VIII)."""
 
 # Reasons for which the observed Party may propose changes (Art. VI §II ¶6, Art. VIII §I ¶4).
@@ -111,6 +124,8 @@ CHANGE_GROUNDS = frozenset(
 PROHIBITION_GROUNDS = {
     "late_arrival": ("Late arrival at the point of entry", "Art. VIII §I ¶2"),
     "treaty_breach": ("Not in compliance with the treaty", "Art. VIII §I ¶1"),
+    "inspection": ("The pre-flight inspection found a problem", "Ann. F §I ¶9; Ann. F §II ¶7"),
+    "demonstration": ("The demonstration flight did not satisfy", "Ann. F §III ¶6(C)"),
 }
 
 
@@ -123,6 +138,7 @@ class Event:
     actor: str
     payload: dict[str, Any] = field(default_factory=dict)
     breaches: tuple[Finding, ...] = ()
+    facts: dict[str, Any] = field(default_factory=dict)  # what later steps depend on
 
 
 @dataclass
@@ -140,6 +156,9 @@ class ObservationFlight:
     agreed_otherwise: set[str] = field(default_factory=set)
     times: dict[str, datetime] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
+    facts: dict[str, Any] = field(default_factory=dict)
+    """Facts set by earlier steps (who provides the aircraft, what an inspection found),
+    kept with the events that set them and replayed when the flight is loaded."""
 
     def __post_init__(self) -> None:
         self.eta = require_utc(self.eta, "eta")
@@ -148,8 +167,34 @@ class ObservationFlight:
 
     @property
     def counted(self) -> bool:
-        """Whether the flight counts against the quotas (Art. III §I ¶8; Art. VIII)."""
-        return self.state in COUNTED_STATES
+        """Whether the flight counts against the quotas (Art. III §I ¶8; Art. VIII); a
+        training flight agreed by both Parties never does."""
+        return self.state in COUNTED_STATES and TRAINING_FLIGHT not in self.agreed_otherwise
+
+    @property
+    def aircraft_by(self) -> Role:
+        """Who provides the observation aircraft: the observing Party unless the observed
+        Party said in its acknowledgement that it provides its own (Art. VI §I ¶1, ¶6)."""
+        return Role(self.facts.get("aircraft_by", Role.OBSERVING.value))
+
+    @property
+    def inspecting(self) -> Role:
+        """The Party that inspects before the flight and may ask for a demonstration
+        flight: the one that does not provide the aircraft (Art. VI §I ¶11; Ann. F §I ¶1,
+        §II ¶1, §III ¶1-2)."""
+        return Role.OBSERVED if self.aircraft_by is Role.OBSERVING else Role.OBSERVING
+
+    def _section(self) -> str:
+        return "Ann. F §I" if self.aircraft_by is Role.OBSERVING else "Ann. F §II"
+
+    def _by(self, side: Role | None, expected: Role, citation: str, what: str) -> None:
+        if side is not None and side is not expected:
+            raise Forbidden.one(
+                "treaty_role",
+                citation,
+                f"{what} is for the {expected.value} Party in this flight "
+                f"(the aircraft is provided by the {self.aircraft_by.value} Party)",
+            )
 
     @property
     def quota_year(self) -> int:
@@ -163,15 +208,25 @@ class ObservationFlight:
         )
 
     def breaches(self, data: TreatyData, now: datetime | None = None) -> list[Finding]:
-        """Every deadline missed so far (or, with ``now``, passed and not done)."""
-        return check_timeline(
-            data,
-            self.eta,
-            self.timeline(),
-            self.demonstration_by,
-            agreed_otherwise=self.agreed_otherwise,
-            now=now,
-        )
+        """Every deadline missed so far (or, with ``now``, passed and not done). A flight
+        that ended early owes only the written explanation (Art. VIII §I ¶3, ¶6), not the
+        steps it will never take."""
+
+        def check(at: datetime | None) -> list[Finding]:
+            return check_timeline(
+                data,
+                self.eta,
+                self.timeline(),
+                self.demonstration_by,
+                agreed_otherwise=self.agreed_otherwise,
+                now=at,
+            )
+
+        if now is None or self.state not in ENDED_NOT_COUNTED:
+            return check(now)
+        done = check(None)
+        owed = [f for f in check(now) if f.rule in STILL_OWED and f not in done]
+        return done + owed
 
     def _step(
         self,
@@ -182,6 +237,7 @@ class ObservationFlight:
         payload: dict[str, Any] | None = None,
         time_key: str | None = None,
         also: tuple[str, ...] = (),
+        facts: dict[str, Any] | None = None,
     ) -> Event:
         at = require_utc(at, "at")
         sources, target = TRANSITIONS[step]
@@ -199,15 +255,28 @@ class ObservationFlight:
             self.times.setdefault(key, at)
         new = tuple(b for b in self.breaches(data) if (b.rule, b.message) not in before)
         self.state = target if target is not None else self.state
-        event = Event(step, at, actor, payload or {}, new)
+        self.facts.update(facts or {})
+        event = Event(step, at, actor, payload or {}, new, dict(facts or {}))
         self.events.append(event)
         return event
 
     # --- the steps -------------------------------------------------------------------
 
-    def acknowledge(self, at: datetime, actor: str, data: TreatyData) -> Event:
-        """The observed Party acknowledges receipt (within 24 hours: Art. VI §I ¶6)."""
-        return self._step("acknowledge", at, actor, data, time_key="acknowledged_at")
+    def acknowledge(
+        self, at: datetime, actor: str, data: TreatyData, observed_provides_aircraft: bool = False
+    ) -> Event:
+        """The observed Party acknowledges receipt (within 24 hours: Art. VI §I ¶6), saying
+        whether it exercises its right to provide the observation aircraft (¶1, ¶6)."""
+        by = Role.OBSERVED if observed_provides_aircraft else Role.OBSERVING
+        return self._step(
+            "acknowledge",
+            at,
+            actor,
+            data,
+            {"aircraft_by": by.value},
+            time_key="acknowledged_at",
+            facts={"aircraft_by": by.value},
+        )
 
     def arrive(self, at: datetime, actor: str, data: TreatyData) -> Event:
         """The observing Party arrives at the point of entry (late after 24 h: Art. VIII §I ¶2)."""
@@ -309,11 +378,13 @@ class ObservationFlight:
                     f"is not at the point of entry by {late.isoformat()}",
                     field="grounds",
                 )
+        elif grounds in ("inspection", "demonstration"):
+            self._annex_f_ground(grounds, Role.OBSERVED)
         elif grounds != "treaty_breach":
             raise Refusal.one(
                 "prohibition_grounds",
-                "Art. VIII §I ¶1–2",
-                "grounds must be late_arrival or treaty_breach",
+                "Art. VIII §I ¶1–3",
+                f"grounds: one of {', '.join(PROHIBITION_GROUNDS)}",
                 field="grounds",
             )
         if not facts.strip():
@@ -356,8 +427,14 @@ class ObservationFlight:
         return self._step("complete_flight", at, actor, data, time_key="flight_completed_at")
 
     def depart(self, at: datetime, actor: str, data: TreatyData) -> Event:
-        """The observing Party departs from the point of exit (within 24 h: Art. VI §I ¶20)."""
-        return self._step("depart", at, actor, data, time_key="departed_at")
+        """The observing Party departs from the point of exit (within 24 h: Art. VI §I ¶20);
+        after a flight that ended early it departs too, and the flight stays uncounted
+        (Art. VIII §I ¶6; Ann. F §I ¶8-9, §II ¶8-9)."""
+        before = self.state
+        event = self._step("depart", at, actor, data, time_key="departed_at")
+        if before in ENDED_NOT_COUNTED:
+            self.state = before
+        return event
 
     def report(self, at: datetime, actor: str, data: TreatyData, report: dict[str, Any]) -> Event:
         """The observing Party compiles and signs the mission report (Art. VI §I ¶21)."""
@@ -369,92 +446,174 @@ class ObservationFlight:
 
     # --- the rest of the flight: Ann. F, Art. VIII ---------------------------------------
 
-    def start_inspection(self, at: datetime, actor: str, data: TreatyData) -> Event:
+    def start_inspection(
+        self, at: datetime, actor: str, data: TreatyData, side: Role | None = None
+    ) -> Event:
         """A pre-flight inspection begins, after the formal arrival procedures (Ann. F §I ¶4,
-        §II ¶4); it lasts at most 8 hours and ends 4 hours before the scheduled commencement
-        (Art. VI §I ¶11)."""
-        return self._step("start_inspection", at, actor, data, time_key="inspection_started_at")
-
-    def end_inspection(self, at: datetime, actor: str, data: TreatyData, conforms: bool) -> Event:
-        """The inspection ends; ``conforms`` False when it found the aircraft or a sensor not
-        conforming (Ann. F §I ¶8–9, §II ¶7), which lets the flight be cancelled, not counted."""
-        if "inspection_started_at" not in self.times:
-            raise WrongState.one("flight_state", "Ann. F §I ¶4", "no inspection has started")
+        §II ¶4), by the Party that does not provide the aircraft (Art. VI §I ¶11); it lasts
+        at most 8 hours and ends 4 hours before the scheduled commencement."""
+        self._by(side, self.inspecting, f"Art. VI §I ¶11; {self._section()} ¶1", "the inspection")
         return self._step(
-            "end_inspection",
+            "start_inspection",
+            at,
+            actor,
+            data,
+            {"section": self._section(), "by": self.inspecting.value},
+            time_key="inspection_started_at",
+        )
+
+    def end_inspection(
+        self, at: datetime, actor: str, data: TreatyData, conforms: bool, side: Role | None = None
+    ) -> Event:
+        """The inspection ends; ``conforms`` False when it found the aircraft or a sensor not
+        corresponding to those certified (Ann. F §I ¶9, §II ¶8), which lets the flight be
+        prohibited (§I ¶9) or cancelled (§II ¶8(D)) without counting."""
+        return self._end("inspection", at, actor, data, conforms, side, f"{self._section()} ¶10")
+
+    def _end(
+        self,
+        what: str,
+        at: datetime,
+        actor: str,
+        data: TreatyData,
+        conforms: bool,
+        side: Role | None,
+        citation: str,
+    ) -> Event:
+        if f"{what}_started_at" not in self.times:
+            section = "Ann. F §III" if what == "demonstration" else "Ann. F §I ¶4"
+            raise WrongState.one("flight_state", section, f"no {what} has started")
+        self._by(side, self.inspecting, citation, f"the {what}'s finding")
+        return self._step(
+            f"end_{what}",
             at,
             actor,
             data,
             {"conforms": conforms},
-            time_key="inspection_ended_at",
+            time_key=f"{what}_ended_at",
+            facts={f"{what}_conforms": conforms},
         )
 
     def start_demonstration(
-        self, at: datetime, actor: str, data: TreatyData, asked_by: DemonstrationBy
+        self,
+        at: datetime,
+        actor: str,
+        data: TreatyData,
+        asked_by: DemonstrationBy | None = None,
+        side: Role | None = None,
     ) -> Event:
-        """A demonstration flight begins (Ann. F §III ¶1–2); asked for by the observed Party it
-        extends the period by 24 hours (¶4), by the observing Party it fits inside it (¶5)."""
+        """A demonstration flight begins, asked for by the Party that does not provide the
+        aircraft (Ann. F §III ¶1-2); asked for by the observed Party it extends the period by
+        up to 24 hours (¶4), by the observing Party it fits inside it (¶5)."""
+        requester = DemonstrationBy(self.inspecting.value)
         if asked_by is DemonstrationBy.NONE:
             raise Refusal.one(
                 "demonstration_by", "Ann. F §III ¶1–2", "say which Party asked for it"
             )
-        self.demonstration_by = asked_by
+        if side is not None:
+            self._by(side, self.inspecting, "Ann. F §III ¶1–2", "asking for a demonstration")
+        if asked_by is not None and asked_by is not requester:
+            raise Refusal.one(
+                "demonstration_by",
+                "Ann. F §III ¶1–2",
+                f"the {requester.value} Party asks for a demonstration flight when the "
+                f"{self.aircraft_by.value} Party provides the aircraft",
+                field="asked_by",
+            )
+        self.demonstration_by = requester
         return self._step(
             "start_demonstration",
             at,
             actor,
             data,
-            {"asked_by": asked_by.value},
+            {"asked_by": requester.value},
             time_key="demonstration_started_at",
         )
 
     def end_demonstration(
-        self, at: datetime, actor: str, data: TreatyData, conforms: bool
+        self, at: datetime, actor: str, data: TreatyData, conforms: bool, side: Role | None = None
     ) -> Event:
-        """The demonstration flight ends, at most 2 hours after it began (Ann. F §III ¶3(B))."""
-        if "demonstration_started_at" not in self.times:
-            raise WrongState.one("flight_state", "Ann. F §III", "no demonstration has started")
-        return self._step(
-            "end_demonstration",
-            at,
-            actor,
-            data,
-            {"conforms": conforms},
-            time_key="demonstration_ended_at",
-        )
+        """The demonstration flight ends, at most 2 hours after it began (Ann. F §III ¶3(B));
+        ``conforms`` False when the Party that asked for it is not satisfied (¶6-7)."""
+        return self._end("demonstration", at, actor, data, conforms, side, "Ann. F §III ¶6–7")
 
-    def cancel(self, at: datetime, actor: str, data: TreatyData, caused_by: str) -> Event:
-        """Cancel the flight after an inspection or demonstration found something not
-        conforming: not counted (Ann. F §I ¶8–9, §II ¶7, §III ¶8)."""
-        outcomes = {
-            "inspection": (FlightOutcome.NOT_FLOWN_AFTER_INSPECTION, "inspection_ended_at"),
-            "demonstration": (
-                FlightOutcome.NOT_FLOWN_AFTER_DEMONSTRATION,
-                "demonstration_ended_at",
-            ),
+    def _annex_f_ground(self, ground: str, side: Role) -> str:
+        """The paragraph of Ann. F that lets ``side`` end the flight on ``ground``
+        ("inspection" or "demonstration"), or a refusal naming what is missing."""
+        found = {
+            "inspection": ("inspection_ended_at", "inspection_conforms", self._section()),
+            "demonstration": ("demonstration_ended_at", "demonstration_conforms", "Ann. F §III"),
         }
-        if caused_by not in outcomes:
+        if ground not in found:
             raise Refusal.one(
                 "cancellation_cause",
                 "Ann. F §I ¶8–9; Ann. F §III ¶8",
-                f"caused_by: one of {', '.join(outcomes)}",
+                f"caused_by: one of {', '.join(found)}",
                 field="caused_by",
             )
-        outcome, needed = outcomes[caused_by]
-        if needed not in self.times:
+        ended, conforms_key, section = found[ground]
+        if ended not in self.times:
             raise Refusal.one(
                 "cancellation_cause",
-                "Ann. F §I ¶8–9; Ann. F §III ¶8",
-                f"no {caused_by} has been recorded for this flight",
+                f"{section}",
+                f"no {ground} has been recorded for this flight",
                 field="caused_by",
             )
+        problem = self.facts.get(conforms_key) is False
+        by_observing = self.aircraft_by is Role.OBSERVING
+        # (side, ground, aircraft of the observing Party?) -> (paragraph, needs a finding?)
+        rules = {
+            (Role.OBSERVING, "inspection", True): ("Ann. F §I ¶8", False),
+            (Role.OBSERVING, "inspection", False): ("Ann. F §II ¶8(D); Ann. F §II ¶9", True),
+            (Role.OBSERVED, "inspection", True): ("Ann. F §I ¶9", True),
+            (Role.OBSERVED, "inspection", False): ("Ann. F §II ¶7", False),
+            (Role.OBSERVING, "demonstration", False): ("Ann. F §III ¶7(E); Ann. F §III ¶8", True),
+            (Role.OBSERVED, "demonstration", True): ("Ann. F §III ¶6(C); Ann. F §III ¶8", True),
+        }
+        rule = rules.get((side, ground, by_observing))
+        if rule is None:
+            raise Refusal.one(
+                "cancellation_cause",
+                "Ann. F §III ¶6–8",
+                f"the {self.inspecting.value} Party asked for the demonstration flight; only "
+                "it may end the flight for it",
+                field="caused_by",
+            )
+        citation, needs_problem = rule
+        if needs_problem and not problem:
+            raise Refusal.one(
+                "cancellation_cause",
+                citation,
+                f"the {ground} found nothing wrong (conforms), so it gives no ground to end "
+                "the flight",
+                field="caused_by",
+            )
+        return citation
+
+    def cancel(
+        self,
+        at: datetime,
+        actor: str,
+        data: TreatyData,
+        caused_by: str,
+        side: Role | None = None,
+    ) -> Event:
+        """The observing Party cancels after an inspection or a demonstration flight on a
+        ground of Ann. F (§I ¶8, §II ¶8(D), §III ¶7(E)): not counted (§I ¶8, §II ¶9, §III ¶8)."""
+        self._by(side, Role.OBSERVING, "Ann. F §I ¶8; Ann. F §II ¶8(D)", "cancelling")
+        citation = self._annex_f_ground(caused_by, Role.OBSERVING)
+        outcome = (
+            FlightOutcome.NOT_FLOWN_AFTER_INSPECTION
+            if caused_by == "inspection"
+            else FlightOutcome.NOT_FLOWN_AFTER_DEMONSTRATION
+        )
         decision = counts_against_quotas(outcome)
         return self._step(
             "cancel",
             at,
             actor,
             data,
-            {"caused_by": caused_by, **_decision(decision)},
+            {"caused_by": caused_by, "ground": citation, **_decision(decision)},
             time_key="cancelled_at",
         )
 
@@ -464,13 +623,15 @@ class ObservationFlight:
         actor: str,
         data: TreatyData,
         cause: CurtailmentCause,
-        aircraft_of_observed_party: bool = False,
+        aircraft_of_observed_party: bool | None = None,
         emergency_of_observed_party_crew: bool = False,
         observing_counts: bool | None = None,
     ) -> Event:
         """The flight is curtailed (Art. VIII §II ¶1, ¶4): it counts against both Parties,
         unless its cause lets the observing Party decide (¶5); data are kept only from a
-        counted flight (¶6)."""
+        counted flight (¶6). Whose aircraft it was follows from the acknowledgement."""
+        if aircraft_of_observed_party is None:
+            aircraft_of_observed_party = self.aircraft_by is Role.OBSERVED
         decision = counts_against_quotas(
             FlightOutcome.CURTAILED,
             cause,
@@ -488,6 +649,14 @@ class ObservationFlight:
                     field="observing_counts",
                 )
             counts = observing_counts
+        elif observing_counts is not None and observing_counts is not counts:
+            raise Refusal.one(
+                "observing_party_decides",
+                "Art. VIII §II ¶5",
+                f"a flight curtailed for {cause.value} counts against both Parties; the "
+                "observing Party decides only for the causes of ¶5(A)-(D)",
+                field="observing_counts",
+            )
         event = self._step(
             "curtail",
             at,

@@ -39,6 +39,22 @@ MESSAGE_KINDS: dict[str, tuple[str, str]] = {
         "MISSION REPORT SIGNED BY THE OBSERVING PARTY, FOR SIGNATURE",
         "ARTICLE VI, SECTION I, PARAGRAPH 21",
     ),
+    "cancellation": (
+        "CANCELLATION OF AN OBSERVATION FLIGHT",
+        "ANNEX F, SECTIONS I TO III",
+    ),
+    "curtailment": (
+        "CURTAILMENT OF AN OBSERVATION FLIGHT",
+        "ARTICLE VIII, SECTION II, PARAGRAPHS 4 TO 6",
+    ),
+    "prohibition_explanation": (
+        "WRITTEN EXPLANATION OF A PROHIBITION",
+        "ARTICLE VIII, SECTION I, PARAGRAPH 3",
+    ),
+    "declination_explanation": (
+        "WRITTEN EXPLANATION OF A DECISION TO DECLINE",
+        "ARTICLE VIII, SECTION I, PARAGRAPH 6",
+    ),
     "copy_request": (
         "REQUEST FOR COPIES OF DATA FROM AN OBSERVATION FLIGHT",
         "ARTICLE IX, SECTION IV, PARAGRAPH 1",

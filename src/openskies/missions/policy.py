@@ -46,6 +46,12 @@ class Action(StrEnum):
     READ_REPORT = "read_report"
     READ_TIMELINE = "read_timeline"
     AGREE_OTHERWISE = "agree_otherwise"
+    INSPECT = "inspect"  # pre-flight inspection: the Party not providing the aircraft
+    DEMONSTRATE = "demonstrate"  # ask for and judge a demonstration flight: the same Party
+    CANCEL = "cancel"  # cancel after an inspection or demonstration
+    CURTAIL = "curtail"
+    EXPLAIN_PROHIBITION = "explain_prohibition"
+    EXPLAIN_DECLINE = "explain_decline"
 
 
 OBS, OBD, TRA, OTH = Role.OBSERVING, Role.OBSERVED, Role.TRANSIT, Role.OTHER_PARTY
@@ -69,6 +75,13 @@ POLICY: Mapping[Action, tuple[frozenset[Role], str]] = {
     Action.READ_REPORT: (frozenset({OBS, OBD, TRA, OTH}), "Art. VI §I ¶21"),
     Action.READ_TIMELINE: (frozenset({OBS, OBD}), "Art. VI"),
     Action.AGREE_OTHERWISE: (frozenset({OBS, OBD}), "Art. VI §I ¶9; Art. VI §II ¶4(E)"),
+    # which of the two inspects follows from who provides the aircraft (Art. VI §I ¶11)
+    Action.INSPECT: (frozenset({OBS, OBD}), "Art. VI §I ¶11; Ann. F §I ¶1; Ann. F §II ¶1"),
+    Action.DEMONSTRATE: (frozenset({OBS, OBD}), "Ann. F §III ¶1–2"),
+    Action.CANCEL: (frozenset({OBS}), "Ann. F §I ¶8; Ann. F §II ¶8(D); Ann. F §III ¶7(E)"),
+    Action.CURTAIL: (frozenset({OBS}), "Art. VIII §II ¶4–5"),
+    Action.EXPLAIN_PROHIBITION: (frozenset({OBD}), "Art. VIII §I ¶3"),
+    Action.EXPLAIN_DECLINE: (frozenset({OBS}), "Art. VIII §I ¶6"),
 }
 
 # Rules the Parties may set aside by agreement ("unless otherwise agreed"):
@@ -86,6 +99,10 @@ AGREEABLE_RULES: Mapping[str, tuple[str, str]] = {
         "the pre-flight inspection ends 4 hours before the flight",
     ),
     "no_crossing": ("Art. VI §II ¶4(G)", "no flight path crosses itself"),
+    "training_flight": (
+        "Art. III §I ¶8",
+        "a training flight by agreement (practice, not in the text): never counted against quotas",
+    ),
 }
 
 

@@ -16,6 +16,7 @@ from openskies.missions.lifecycle import (
 )
 from openskies.missions.plans import PLAN_DATE_CITATION, PLAN_OBSERVED_CITATION
 from openskies.missions.policy import AGREEABLE_RULES, Action, Role, allowed, citation_for
+from openskies.treaty import CurtailmentCause
 
 __all__ = ["STEP_ACTIONS", "STEP_LABELS", "next_steps"]
 
@@ -33,6 +34,14 @@ STEP_ACTIONS: dict[str, Action] = {
     "depart": Action.RECORD_DEPARTURE,
     "report": Action.SUBMIT_REPORT,
     "sign_report": Action.SIGN_REPORT,
+    "start_inspection": Action.INSPECT,
+    "end_inspection": Action.INSPECT,
+    "start_demonstration": Action.DEMONSTRATE,
+    "end_demonstration": Action.DEMONSTRATE,
+    "cancel": Action.CANCEL,
+    "curtail": Action.CURTAIL,
+    "explain_prohibition": Action.EXPLAIN_PROHIBITION,
+    "explain_decline": Action.EXPLAIN_DECLINE,
 }
 """step -> the action of ``missions.policy`` that authorises it."""
 
@@ -50,6 +59,14 @@ STEP_LABELS: dict[str, str] = {
     "depart": "Record departure",
     "report": "Sign the mission report",
     "sign_report": "Countersign the mission report",
+    "start_inspection": "Start the pre-flight inspection",
+    "end_inspection": "End the pre-flight inspection",
+    "start_demonstration": "Start the demonstration flight",
+    "end_demonstration": "End the demonstration flight",
+    "cancel": "Cancel the flight",
+    "curtail": "Curtail the flight",
+    "explain_prohibition": "Explain the prohibition",
+    "explain_decline": "Explain the decline",
 }
 
 # Steps whose body the web app must ask for (a form), and the choices of a ground.
@@ -59,7 +76,24 @@ FORMS = {
     "decline": "decline",
     "prohibit": "prohibit",
     "report": "report",
+    "end_inspection": "finding",
+    "end_demonstration": "finding",
+    "cancel": "cancel",
+    "curtail": "curtail",
+    "explain_prohibition": "explanation",
+    "explain_decline": "explanation",
 }
+
+CANCELLATION_GROUNDS = {
+    "inspection": (
+        "After the pre-flight inspection",
+        "Ann. F §I ¶8; Ann. F §II ¶8(D); Ann. F §II ¶9",
+    ),
+    "demonstration": ("After the demonstration flight", "Ann. F §III ¶7(E); Ann. F §III ¶8"),
+}
+SIDED = frozenset({Action.INSPECT, Action.DEMONSTRATE})
+"""Actions for only the Party that does not provide the aircraft (Art. VI §I ¶11)."""
+DANGER = frozenset({"prohibit", "cancel", "curtail"})
 
 # The API path of a step, where it is not the step's name with hyphens.
 PATHS = {"submit_mission_plan": "mission-plan"}
@@ -83,22 +117,43 @@ def _grounds(step: str) -> list[dict[str, str]]:
             {"value": g, "label": label, "citation": citation}
             for g, (label, citation) in PROHIBITION_GROUNDS.items()
         ]
+    if step == "cancel":
+        return [
+            {"value": g, "label": label, "citation": citation}
+            for g, (label, citation) in CANCELLATION_GROUNDS.items()
+        ]
+    if step == "curtail":
+        return [
+            {
+                "value": c.value,
+                "label": c.value.replace("_", " "),
+                "citation": "Art. VIII §II ¶1, ¶4",
+            }
+            for c in CurtailmentCause
+        ]
     return []
 
 
 def next_steps(
-    state: str | None, role: Role, plan_for: list[str] | None = None
+    state: str | None,
+    role: Role,
+    plan_for: list[str] | None = None,
+    inspecting: Role | None = None,
 ) -> list[dict[str, Any]]:
     """Every step ``role`` may take, marked ``next`` when the flight's state allows it now.
 
     A step the role may take but not from this state is listed with ``next: false`` so the
     interface can explain; a role with no steps (a third State) gets an empty list.
-    ``plan_for``: the States a mission plan may be made for (the observed Party's members).
+    ``plan_for``: the States a mission plan may be made for (the observed Party's members);
+    ``inspecting``: the Party that inspects and asks for a demonstration in this flight (the
+    other one is not offered those steps).
     """
     out = []
     current = FlightState(state) if state else None
     for step, action in STEP_ACTIONS.items():
         if not allowed(action, role):
+            continue
+        if action in SIDED and inspecting is not None and role is not inspecting:
             continue
         sources, _ = TRANSITIONS[step]
         out.append(
@@ -108,7 +163,7 @@ def next_steps(
                 "label": STEP_LABELS[step],
                 "citation": citation_for(action).text,
                 "next": current in sources,
-                "danger": step == "prohibit",
+                "danger": step in DANGER,
                 "form": FORMS.get(step),
                 "grounds": _grounds(step),
                 "from": sorted(s.value for s in sources),

@@ -48,7 +48,7 @@ from openskies.custody import (
 from openskies.custody.footprints import frame_footprints
 from openskies.errors import InputError
 from openskies.missions.errors import Forbidden, NotFound, Refusal, WrongState
-from openskies.missions.lifecycle import AFTER_FLIGHT
+from openskies.missions.lifecycle import AFTER_FLIGHT, ENDED_NOT_COUNTED
 from openskies.services.audit import append_audit
 from openskies.services.clock import Clock
 from openskies.services.delegations import Delegation
@@ -132,6 +132,13 @@ class CustodyService:
                 "treaty_role",
                 "Art. IX §II ¶6; Art. IX §III ¶2",
                 "only the observing Party takes the original into custody",
+            )
+        if not flight.counted and flight.state in ENDED_NOT_COUNTED:
+            raise WrongState.one(
+                "data_retained",
+                "Art. VIII §II ¶6",
+                "the data are retained only if the observation flight is counted against the "
+                f"quotas of both States Parties; this one is {flight.state}",
             )
         if flight.state not in AFTER_FLIGHT:
             raise WrongState.one(

@@ -25,6 +25,7 @@ from openskies.missions.errors import Forbidden, NotFound, Refusal, WrongState
 from openskies.missions.lifecycle import (
     AFTER_FLIGHT,
     COUNTED_STATES,
+    Event,
     FlightState,
     ObservationFlight,
 )
@@ -36,6 +37,7 @@ from openskies.services.delegations import Delegation
 from openskies.services.messages import post_message
 from openskies.services.plans import check_plan_step, record_plan_step
 from openskies.treaty import (
+    CurtailmentCause,
     DemonstrationBy,
     Finding,
     TreatyData,
@@ -46,7 +48,7 @@ from openskies.treaty import (
     resolve_holder,
 )
 
-__all__ = ["MissionService", "RouteChecker"]
+__all__ = ["MissionService", "RouteChecker", "counted_flights"]
 
 RouteChecker = Callable[[dict[str, Any], str, str, date], list[Finding]]
 """Checks a mission plan's route: (GeoJSON, observed, airfield, day) -> violations."""
@@ -62,10 +64,43 @@ STEP_MESSAGES = {
     "decline": ("declination", True),
     "report": ("mission_report_signed", False),
     "sign_report": ("mission_report", True),
+    "cancel": ("cancellation", False),
+    "curtail": ("curtailment", False),
+    # written explanations go to all States Parties (Art. VIII §I ¶3, ¶6)
+    "explain_prohibition": ("prohibition_explanation", True),
+    "explain_decline": ("declination_explanation", True),
 }
 
 
-def _flight(row: FlightRow) -> ObservationFlight:
+def counted_flights() -> list[Any]:
+    """The WHERE clauses of a flight that counts against quotas: not ended uncounted
+    (Art. VIII; Ann. F) and not a training flight by agreement."""
+    return [
+        FlightRow.state.in_(sorted(s.value for s in COUNTED_STATES)),
+        FlightRow.counted.is_(True),
+    ]
+
+
+FACTS = "flight_facts"
+"""The key of an event's payload that holds the facts it set (``ObservationFlight.facts``)."""
+
+
+def _facts(session: Session, flight_id: str) -> tuple[int, dict[str, Any]]:
+    """The number of events so far and the facts they set, replayed in order."""
+    facts: dict[str, Any] = {}
+    payloads = session.execute(
+        select(FlightEventRow.payload)
+        .where(FlightEventRow.flight_id == flight_id)
+        .order_by(FlightEventRow.seq)
+    ).scalars()
+    count = 0
+    for payload in payloads:
+        count += 1
+        facts.update((payload or {}).get(FACTS, {}))
+    return count, facts
+
+
+def _flight(row: FlightRow, facts: dict[str, Any] | None = None) -> ObservationFlight:
     return ObservationFlight(
         id=row.id,
         observing=row.observing_holder,
@@ -77,6 +112,7 @@ def _flight(row: FlightRow) -> ObservationFlight:
         demonstration_by=DemonstrationBy(row.demonstration_by),
         agreed_otherwise=set(row.agreed_otherwise),
         times={k: datetime.fromisoformat(v) for k, v in row.times.items()},
+        facts=dict(facts or {}),
     )
 
 
@@ -253,14 +289,14 @@ class MissionService:
             .order_by(QuotaLockRow.year, QuotaLockRow.holder)
             .with_for_update()
         ).all()
-        counted = [s.value for s in COUNTED_STATES]
+        counted = counted_flights()
 
         def count(*where: Any) -> int:
             return int(
                 session.execute(
                     select(func.count())
                     .select_from(FlightRow)
-                    .where(FlightRow.quota_year == year, FlightRow.state.in_(counted), *where)
+                    .where(FlightRow.quota_year == year, *counted, *where)
                 ).scalar_one()
             )
 
@@ -271,7 +307,7 @@ class MissionService:
         open_rows = session.execute(
             select(FlightRow.eta, FlightRow.demonstration_by).where(
                 FlightRow.observed_holder == observed,
-                FlightRow.state.in_(counted),
+                *counted,
                 FlightRow.state.notin_(sorted(s.value for s in AFTER_FLIGHT)),
                 FlightRow.eta < n.eta + period,
                 FlightRow.eta > n.eta - period,
@@ -340,11 +376,13 @@ class MissionService:
         if row.report is not None and shown:
             view["report"] = row.report
         if allowed(Action.READ_TIMELINE, role):
-            flight = _flight(row)
+            flight = _flight(row, _facts(session, row.id)[1])
             view.update(
                 {
                     "state": row.state,
-                    "counted": row.state in {s.value for s in COUNTED_STATES},
+                    "counted": flight.counted,
+                    "aircraft_by": flight.aircraft_by.value,
+                    "inspecting": flight.inspecting.value,
                     "times": row.times,
                     "agreed_otherwise": row.agreed_otherwise,
                     "breaches": [b.as_json() for b in flight.breaches(self.data, now)],
@@ -356,6 +394,7 @@ class MissionService:
                             row.observed_holder,
                             *party_members(self.data, row.observed_holder, now.date()),
                         ],
+                        flight.inspecting,
                     ),
                     "agreeable": agreeable_rules(role),
                     "events": [
@@ -413,30 +452,27 @@ class MissionService:
                     raise WrongState.one(
                         "flight_state", "Art. VI §I ¶21", "the mission report has been sent"
                     )
-                flight = _flight(row)
-                event = self._apply(flight, step, now, actor, body, row)
+                seen, facts = _facts(session, row.id)
+                flight = _flight(row, facts)
+                event = self._apply(flight, step, now, actor, body, row, role)
                 version = record_plan_step(
                     session, self.data, row, step, actor.state, body, now, self.route_checker
                 )
                 row.state = flight.state.value
                 row.counted = flight.counted
+                row.demonstration_by = flight.demonstration_by.value
                 row.times = {k: v.isoformat() for k, v in flight.times.items()}
-                seq = (
-                    len(
-                        session.execute(
-                            select(FlightEventRow.id).where(FlightEventRow.flight_id == row.id)
-                        ).all()
-                    )
-                    + 1
-                )
+                payload = {k: v for k, v in event.payload.items() if k != "plan"}
+                if event.facts:
+                    payload[FACTS] = event.facts
                 session.add(
                     FlightEventRow(
                         flight_id=row.id,
-                        seq=seq,
+                        seq=seen + 1,
                         step=step,
                         at=now,
                         actor=actor.state,
-                        payload=_plain({k: v for k, v in event.payload.items() if k != "plan"}),
+                        payload=_plain(payload),
                         breaches=[b.as_json() for b in event.breaches],
                     )
                 )
@@ -483,8 +519,12 @@ class MissionService:
         actor: Delegation,
         body: dict[str, Any],
         row: FlightRow,
+        role: Role,
     ) -> Any:
         data, who = self.data, actor.state
+        annex_f = self._annex_f(flight, step, now, who, body, role)
+        if annex_f is not None:
+            return annex_f
         if step == "submit_mission_plan":
             plan = body["route"]
             if self.route_checker is not None:
@@ -514,6 +554,43 @@ class MissionService:
             row.report = {**(row.report or {}), "signed_by": [row.observing, row.observed]}
             return event
         return getattr(flight, step)(now, who, data)
+
+    def _annex_f(
+        self,
+        flight: ObservationFlight,
+        step: str,
+        now: datetime,
+        who: str,
+        body: dict[str, Any],
+        role: Role,
+    ) -> Event | None:
+        """The steps of Ann. F and Art. VIII §II, with the body's fields; None for others."""
+        data = self.data
+        if step == "acknowledge":
+            provides = bool(body.get("observed_provides_aircraft", False))
+            return flight.acknowledge(now, who, data, observed_provides_aircraft=provides)
+        if step in ("start_inspection", "start_demonstration"):
+            return getattr(flight, step)(now, who, data, side=role)  # type: ignore[no-any-return]
+        if step in ("end_inspection", "end_demonstration"):
+            ended: Event = getattr(flight, step)(now, who, data, bool(body["conforms"]), side=role)
+            return ended
+        if step == "cancel":
+            return flight.cancel(now, who, data, str(body["caused_by"]), side=role)
+        if step == "curtail":
+            return flight.curtail(
+                now,
+                who,
+                data,
+                CurtailmentCause(body["cause"]),
+                emergency_of_observed_party_crew=bool(
+                    body.get("emergency_of_observed_party_crew", False)
+                ),
+                observing_counts=body.get("observing_counts"),
+            )
+        if step in ("explain_prohibition", "explain_decline"):
+            explained: Event = getattr(flight, step)(now, who, data, str(body.get("text", "")))
+            return explained
+        return None
 
     # --- agreements ("unless otherwise agreed") -----------------------------------------
 
@@ -577,6 +654,8 @@ class MissionService:
                 )
             agreement.accepted_by, agreement.accepted_at = actor.state, now
             row.agreed_otherwise = sorted({*row.agreed_otherwise, agreement.rule})
+            # a training flight by agreement is never counted: its quota is freed at once
+            row.counted = _flight(row).counted
             append_audit(
                 session,
                 now,

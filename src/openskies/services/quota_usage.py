@@ -3,7 +3,9 @@
 The numbers the Treaty view shows: the total active quota (Art. III §I ¶5: at most the
 passive quota), each individual active quota of the distribution in force (Ann. A §II;
 Art. III §I ¶6–9) with the 50 % rule (¶10), and the flights the delegation has accepted as
-observed Party (¶4). Flights counted are those that count (not prohibited or declined).
+observed Party (¶4). Flights counted are those that count: not prohibited, declined,
+cancelled after an inspection or a demonstration flight, curtailed and not counted
+(Art. VIII; Ann. F), nor training flights by agreement.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from openskies.adapters.orm import FlightRow
-from openskies.missions.lifecycle import COUNTED_STATES
 from openskies.services.delegations import Delegation
+from openskies.services.missions import counted_flights
 from openskies.treaty import (
     check_in_treaty_period,
     fifty_percent_bound,
@@ -37,14 +39,14 @@ def quota_usage(missions: Any, actor: Delegation, year: int) -> dict[str, Any]:
     day = min(max(today, date(year, 1, 1)), date(year, 12, 31))
     holder = resolve_holder(data, actor.state, day).code
     passive = passive_quotas_in_year(data, year)
-    counted = [s.value for s in COUNTED_STATES]
+    counted = counted_flights()
     with missions.reading().begin() as session:
         by_observed = dict(
             session.execute(
                 select(FlightRow.observed_holder, func.count())
                 .where(
                     FlightRow.quota_year == year,
-                    FlightRow.state.in_(counted),
+                    *counted,
                     FlightRow.observing_holder == holder,
                 )
                 .group_by(FlightRow.observed_holder)
@@ -53,7 +55,7 @@ def quota_usage(missions: Any, actor: Delegation, year: int) -> dict[str, Any]:
         accepted = session.execute(
             select(func.count()).where(
                 FlightRow.quota_year == year,
-                FlightRow.state.in_(counted),
+                *counted,
                 FlightRow.observed_holder == holder,
             )
         ).scalar_one()

@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from openskies.missions.errors import Refusal, WrongState
+from openskies.missions.errors import Forbidden, Refusal, WrongState
 from openskies.missions.lifecycle import FlightState, ObservationFlight
+from openskies.missions.policy import Role
 from openskies.treaty import CurtailmentCause, DemonstrationBy, TreatyData, flight_deadlines
 
 NOTIFIED = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
@@ -114,7 +115,7 @@ def test_art_viii_i_3_prohibition_states_its_facts_and_is_not_counted(data: Trea
     assert not f.counted
     with pytest.raises(Refusal) as refused:
         flight().prohibit(ETA, "POL", data, "dislike", "facts")
-    assert refused.value.findings[0].citation.text == "Art. VIII §I ¶1–2"
+    assert refused.value.findings[0].citation.text == "Art. VIII §I ¶1–3"
 
 
 def test_art_vi_ii_4_e_flight_starts_24_hours_after_the_plan(data: TreatyData) -> None:
@@ -190,14 +191,82 @@ def test_ann_f_iii_4_demonstration_asked_by_the_observed_party_extends_the_perio
     ).at == ETA + hours(120)  # type: ignore[union-attr]
 
 
+def arrived_in_observed_aircraft(data: TreatyData) -> ObservationFlight:
+    f = flight()
+    f.acknowledge(NOTIFIED + hours(1), "POL", data, observed_provides_aircraft=True)
+    f.arrive(ETA, "DEU", data)
+    return f
+
+
 def test_ann_f_iii_8_flight_cancelled_after_demonstration_is_not_counted(
     data: TreatyData,
 ) -> None:
-    f = arrived(data)
-    f.start_demonstration(ETA + hours(2), "POL", data, DemonstrationBy.OBSERVING)
-    f.end_demonstration(ETA + hours(3), "POL", data, conforms=False)
+    f = arrived_in_observed_aircraft(data)
+    with pytest.raises(Refusal):  # Ann. F §III ¶2: the observing Party asks, not the observed
+        f.start_demonstration(ETA + hours(2), "POL", data, DemonstrationBy.OBSERVED)
+    f.start_demonstration(ETA + hours(2), "DEU", data, DemonstrationBy.OBSERVING)
+    f.end_demonstration(ETA + hours(3), "DEU", data, conforms=False)
     event = f.cancel(ETA + hours(4), "DEU", data, "demonstration")
     assert not f.counted and event.payload["count_citation"] == "Ann. F §III ¶8"
+    assert event.payload["ground"] == "Ann. F §III ¶7(E); Ann. F §III ¶8"
+
+
+def test_art_vi_i_11_the_party_not_providing_the_aircraft_inspects(data: TreatyData) -> None:
+    f = arrived(data)  # the observing Party's aircraft: the observed Party inspects (Ann. F §I)
+    assert f.inspecting is Role.OBSERVED
+    with pytest.raises(Forbidden) as refused:
+        f.start_inspection(ETA + hours(1), "DEU", data, side=Role.OBSERVING)
+    assert refused.value.findings[0].citation.text == "Art. VI §I ¶11; Ann. F §I ¶1"
+    g = arrived_in_observed_aircraft(data)  # Ann. F §II: the observing Party inspects
+    assert g.inspecting is Role.OBSERVING
+    g.start_inspection(ETA + hours(1), "DEU", data, side=Role.OBSERVING)
+
+
+def test_ann_f_ii_8_9_cancellation_needs_sensors_found_not_conforming(data: TreatyData) -> None:
+    f = arrived_in_observed_aircraft(data)
+    f.start_inspection(ETA + hours(1), "DEU", data, side=Role.OBSERVING)
+    f.end_inspection(ETA + hours(2), "DEU", data, conforms=True, side=Role.OBSERVING)
+    with pytest.raises(Refusal) as refused:
+        f.cancel(ETA + hours(3), "DEU", data, "inspection", side=Role.OBSERVING)
+    assert refused.value.findings[0].citation.text == "Ann. F §II ¶8(D); Ann. F §II ¶9"
+    g = arrived_in_observed_aircraft(data)
+    g.start_inspection(ETA + hours(1), "DEU", data, side=Role.OBSERVING)
+    g.end_inspection(ETA + hours(2), "DEU", data, conforms=False, side=Role.OBSERVING)
+    g.cancel(ETA + hours(3), "DEU", data, "inspection", side=Role.OBSERVING)
+    assert g.state is FlightState.CANCELLED and not g.counted
+
+
+def test_ann_f_i_9_prohibition_after_an_inspection_that_found_a_problem(
+    data: TreatyData,
+) -> None:
+    f = arrived(data)
+    f.start_inspection(ETA + hours(1), "POL", data, side=Role.OBSERVED)
+    f.end_inspection(ETA + hours(2), "POL", data, conforms=True, side=Role.OBSERVED)
+    with pytest.raises(Refusal):
+        f.prohibit(ETA + hours(3), "POL", data, "inspection", "nothing found")
+    g = arrived(data)
+    g.start_inspection(ETA + hours(1), "POL", data, side=Role.OBSERVED)
+    g.end_inspection(ETA + hours(2), "POL", data, conforms=False, side=Role.OBSERVED)
+    g.prohibit(ETA + hours(3), "POL", data, "inspection", "an uncertified camera")
+    assert g.state is FlightState.PROHIBITED and not g.counted
+
+
+def test_art_viii_i_6_departure_after_a_decline_keeps_it_uncounted_and_starts_the_7_days(
+    data: TreatyData,
+) -> None:
+    f = planned(data)
+    f.decline(ETA + hours(10), "DEU", data, "no agreement")
+    f.depart(ETA + hours(12), "POL", data)
+    assert f.state is FlightState.DECLINED and not f.counted
+    late = f.explain_decline(ETA + hours(12) + timedelta(days=7, minutes=1), "DEU", data, "why")
+    assert [b.citation.text for b in late.breaches] == ["Art. VIII §I ¶6"]
+
+
+def test_training_flight_by_agreement_is_never_counted(data: TreatyData) -> None:
+    f = flight()
+    assert f.counted
+    f.agreed_otherwise.add("training_flight")
+    assert not f.counted
 
 
 def _in_flight(data: TreatyData) -> ObservationFlight:

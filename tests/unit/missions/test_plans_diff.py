@@ -143,7 +143,12 @@ def test_steps_for_a_third_state_are_none_and_the_observed_party_may_prohibit() 
     steps = {s["step"]: s for s in next_steps("notified", Role.OBSERVED)}
     assert steps["acknowledge"]["next"] and not steps["accept_mission_plan"]["next"]
     grounds = {g["value"]: g["citation"] for g in steps["prohibit"]["grounds"]}
-    assert grounds == {"late_arrival": "Art. VIII §I ¶2", "treaty_breach": "Art. VIII §I ¶1"}
+    assert grounds == {
+        "late_arrival": "Art. VIII §I ¶2",
+        "treaty_breach": "Art. VIII §I ¶1",
+        "inspection": "Ann. F §I ¶9; Ann. F §II ¶7",
+        "demonstration": "Ann. F §III ¶6(C)",
+    }
 
 
 def test_a_route_with_bad_coordinates_is_an_input_error_naming_the_point() -> None:

@@ -1,0 +1,94 @@
+"""The rest of the flight over HTTP: acknowledgement with the choice of aircraft, pre-flight
+inspection and demonstration flight (Ann. F), cancellation and curtailment (Ann. F; Art.
+VIII §II), and the written explanations of a prohibition or a decline (Art. VIII §I ¶3, ¶6).
+
+Each route is one step of ``MissionService.step``: authorised by the delegation's treaty
+role in the flight on the day, refused with the rule's citation, answered with the flight.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict, Field
+
+from openskies.api.deps import authenticated, service
+from openskies.api.schemas import (
+    AcknowledgementIn,
+    CancellationIn,
+    CurtailmentIn,
+    ExplanationIn,
+    FindingIn,
+)
+from openskies.api.validated import FlightId
+from openskies.services.delegations import Delegation
+from openskies.services.missions import MissionService
+
+__all__ = ["FlightOut", "router"]
+
+router = APIRouter(prefix="/api/flights")
+
+Me = Annotated[Delegation, Depends(authenticated)]
+Svc = Annotated[MissionService, Depends(service)]
+
+
+class FlightOut(BaseModel):
+    """A flight as the delegation's role lets it see it (the observing and observed Parties
+    see its state, whether it counts, times, deadlines, events and next steps)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    observing: str
+    observed: str
+    quota_year: int
+    role: str
+    state: str | None = None
+    counted: bool | None = Field(default=None, description="counts against quotas")
+    aircraft_by: str | None = Field(default=None, description="Art. VI §I ¶1, ¶6")
+    inspecting: str | None = Field(default=None, description="Art. VI §I ¶11; Ann. F")
+
+
+def _step(svc: MissionService, who: Delegation, flight_id: str, step: str, body: Any) -> Any:
+    return svc.step(who, flight_id, step, body.model_dump() if body is not None else None)
+
+
+@router.post("/{flight_id}/acknowledge", response_model=FlightOut)
+def acknowledge(
+    flight_id: FlightId, who: Me, svc: Svc, body: AcknowledgementIn | None = None
+) -> Any:
+    """The observed Party acknowledges receipt within 24 hours (Art. VI §I ¶6)."""
+    return _step(svc, who, flight_id, "acknowledge", body)
+
+
+def _route(step: str, model: type[BaseModel] | None, summary: str) -> None:
+    """``POST /api/flights/{id}/<step>``: the step, with its body when ``model`` says one."""
+    if model is None:
+
+        def plain(flight_id: FlightId, who: Me, svc: Svc) -> Any:
+            return _step(svc, who, flight_id, step, None)
+
+        handler: Any = plain
+    else:
+
+        def with_body(flight_id: FlightId, body: BaseModel, who: Me, svc: Svc) -> Any:
+            return _step(svc, who, flight_id, step, body)
+
+        with_body.__annotations__["body"] = model  # the concrete model, for validation
+        handler = with_body
+    path = f"/{{flight_id}}/{step.replace('_', '-')}"
+    router.post(path, name=step, summary=summary, response_model=FlightOut)(handler)
+
+
+for _name, _model, _summary in (
+    ("start_inspection", None, "The pre-flight inspection begins (Ann. F §I ¶4, §II ¶4)"),
+    ("end_inspection", FindingIn, "The inspection ends with its finding (Ann. F §I ¶9, §II ¶8)"),
+    ("start_demonstration", None, "A demonstration flight begins (Ann. F §III ¶1–2)"),
+    ("end_demonstration", FindingIn, "It ends, at most 2 hours later (Ann. F §III ¶3(B))"),
+    ("cancel", CancellationIn, "Cancelled on a ground of Ann. F: not counted (§I ¶8, §III ¶8)"),
+    ("curtail", CurtailmentIn, "Curtailed: counted unless Art. VIII §II ¶5 says otherwise"),
+    ("explain_prohibition", ExplanationIn, "Written explanation within 7 days (Art. VIII §I ¶3)"),
+    ("explain_decline", ExplanationIn, "Written explanation within 7 days (Art. VIII §I ¶6)"),
+):
+    _route(_name, _model, _summary)
