@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
 
 from openskies.api.deps import authenticated, service
+from openskies.api.responses import FlightOut
 from openskies.api.schemas import (
     AcknowledgementIn,
     CancellationIn,
@@ -25,7 +26,7 @@ from openskies.api.validated import FlightId
 from openskies.services.delegations import Delegation
 from openskies.services.missions import MissionService
 
-__all__ = ["FlightOut", "router"]
+__all__ = ["router"]
 
 router = APIRouter(prefix="/api/flights")
 
@@ -33,28 +34,15 @@ Me = Annotated[Delegation, Depends(authenticated)]
 Svc = Annotated[MissionService, Depends(service)]
 
 
-class FlightOut(BaseModel):
-    """A flight as the delegation's role lets it see it (the observing and observed Parties
-    see its state, whether it counts, times, deadlines, events and next steps)."""
-
-    model_config = ConfigDict(extra="allow")
-
-    id: str
-    observing: str
-    observed: str
-    quota_year: int
-    role: str
-    state: str | None = None
-    counted: bool | None = Field(default=None, description="counts against quotas")
-    aircraft_by: str | None = Field(default=None, description="Art. VI §I ¶1, ¶6")
-    inspecting: str | None = Field(default=None, description="Art. VI §I ¶11; Ann. F")
-
-
 def _step(svc: MissionService, who: Delegation, flight_id: str, step: str, body: Any) -> Any:
     return svc.step(who, flight_id, step, body.model_dump() if body is not None else None)
 
 
-@router.post("/{flight_id}/acknowledge", response_model=FlightOut)
+FLIGHT: dict[str, Any] = {"response_model": FlightOut, "response_model_exclude_unset": True}
+"""A flight as the role may see it: the keys it may not see stay absent."""
+
+
+@router.post("/{flight_id}/acknowledge", **FLIGHT)
 def acknowledge(
     flight_id: FlightId, who: Me, svc: Svc, body: AcknowledgementIn | None = None
 ) -> Any:
@@ -78,7 +66,7 @@ def _route(step: str, model: type[BaseModel] | None, summary: str) -> None:
         with_body.__annotations__["body"] = model  # the concrete model, for validation
         handler = with_body
     path = f"/{{flight_id}}/{step.replace('_', '-')}"
-    router.post(path, name=step, summary=summary, response_model=FlightOut)(handler)
+    router.post(path, name=step, summary=summary, **FLIGHT)(handler)
 
 
 for _name, _model, _summary in (

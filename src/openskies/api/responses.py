@@ -214,6 +214,12 @@ class FlightOut(_Out):
     report: dict[str, Any] | None = None
     state: str | None = None
     counted: bool | None = None
+    aircraft_by: str | None = Field(
+        default=None, description="who provides the aircraft (Art. VI §I ¶1, ¶6)"
+    )
+    inspecting: str | None = Field(
+        default=None, description="who inspects, asks for a demonstration (Art. VI §I ¶11)"
+    )
     times: dict[str, str] | None = None
     agreed_otherwise: list[str] | None = None
     breaches: list[FindingOut] | None = None
