@@ -6,6 +6,7 @@
 
 import { api } from "./api.js";
 import { LAND, DISPUTED, L, createMap, loadTerritories, territoriesLayer } from "./map.js";
+import { budgetUse, observedFeatures } from "./plan-model.js";
 import { parseSites, SitesError } from "./sites.js";
 import { announce, partiesOn, shared } from "./state.js";
 import {
@@ -39,6 +40,8 @@ const STYLE = {
   observed: { fillColor: "#fffdf5", color: "#1e3a8a", weight: 1.6 },
   route: { color: "#1d4ed8", weight: 3, opacity: 0.95 },
   swath: { color: "#b7791f", weight: 0.5, fillColor: "#f6c453", fillOpacity: 0.35 },
+  // the swath of a route being edited: drawn grey and dashed until the server recomputes it
+  staleSwath: { color: "#6b7280", weight: 1, dashArray: "4 4", fillColor: "#9ca3af", fillOpacity: 0.2 },
   badLeg: { color: "#dc2626", weight: 7, opacity: 0.75, dashArray: "10 6" },
   focusLeg: { color: "#dc2626", weight: 11, opacity: 0.9 },
 };
@@ -56,6 +59,12 @@ export function start(section) {
   date.value = me.on;
   const airfield = h("select", { name: "airfield", required: true });
   const airfieldHint = h("span");
+  // Rows of Ann. A §III that name a region (GET /api/plan/regions): Denmark's Faroe Islands
+  // and Greenland, the UK's and Greece's islands. Shown only for a Party that has them.
+  const region = h("select", { name: "region" });
+  const regionHint = h("span", { "data-testid": "region-hint" });
+  const regionField = field("Row of Ann. A §III naming a region", region, regionHint);
+  regionField.hidden = true;
   const hagl = h("input", {
     type: "number",
     name: "hagl_m",
@@ -93,6 +102,7 @@ export function start(section) {
     field("Observed State Party", observed),
     field("Date of the flight", date, "The treaty's rules and distances on this day."),
     field("Open Skies airfield", airfield, airfieldHint),
+    regionField,
     field("Sensor height above ground (hagl_m, metres)", hagl, footprintHint),
     field("Optimiser time limit (seconds)", timeLimit),
     h(
@@ -124,6 +134,7 @@ export function start(section) {
   let checking = 0;
   let focusedLeg = null;
   let waypointsOpen = false; // the waypoint table stays open across re-renders
+  const openLists = new Set(); // so do the site lists that are open
   let footprintAsked = 0;
   let footprintTimer = null;
 
@@ -160,7 +171,8 @@ export function start(section) {
   async function ensureMap() {
     if (map) return;
     map = createMap(section.querySelector("#planner-map"), { center: [52, 19], zoom: 5 });
-    window.openskies = { ...(window.openskies || {}), plannerMap: map };
+    // for the browser tests and debugging: the map and the plan the view shows
+    window.openskies = { ...(window.openskies || {}), plannerMap: map, plannerPlan: () => plan };
     for (const name of ["swath", "sites", "airfields", "route", "legs", "observedSites", "waypoints"]) {
       layers[name] = L.layerGroup().addTo(map);
     }
@@ -252,13 +264,28 @@ export function start(section) {
     layers.airfields?.clearLayers();
     if (!code || !date.value) return;
     try {
-      airfields = await api("/api/treaty/airfields", { query: { observed: code, on: date.value } });
+      const [listed, rows] = await Promise.all([
+        api("/api/treaty/airfields", { query: { observed: code, on: date.value } }),
+        api("/api/plan/regions", { query: { observed: code, on: date.value } }),
+      ]);
       if (code !== observed.value) return;
+      regions = rows.regions || [];
+      // An Open Skies airfield without a row of its own (Denmark's): a region's row applies.
+      airfields = listed.concat(
+        (rows.airfields || [])
+          .filter((a) => !listed.some((x) => x.id === a.id))
+          .map((a) => ({ ...a, distance_km: null, citation: "Ann. A §III (the row of a region)" })),
+      );
+      showRegions();
       fill(
         airfield,
         airfields.length
           ? airfields.map((a) =>
-              h("option", { value: a.id }, `${a.name} — ${fmtKm(a.distance_km)}`),
+              h(
+                "option",
+                { value: a.id },
+                `${a.name} — ${a.distance_km === null ? "distance of a region's row" : fmtKm(a.distance_km)}`,
+              ),
             )
           : h("option", { value: "" }, "No Open Skies airfield on this day"),
       );
@@ -271,7 +298,13 @@ export function start(section) {
           fillColor: "#ffffff",
           fillOpacity: 1,
         })
-          .bindTooltip(textTip(`${a.name}: maximum flight distance ${fmtKm(a.distance_km)} (${a.citation})`))
+          .bindTooltip(
+            textTip(
+              a.distance_km === null
+                ? `${a.name}: maximum flight distance from a region's row (${a.citation})`
+                : `${a.name}: maximum flight distance ${fmtKm(a.distance_km)} (${a.citation})`,
+            ),
+          )
           .addTo(layers.airfields);
       }
     } catch (error) {
@@ -282,9 +315,39 @@ export function start(section) {
 
   function showAirfield() {
     const a = airfields.find((x) => x.id === airfield.value);
-    airfieldHint.textContent = a
-      ? `Maximum flight distance ${fmtKm(a.distance_km)} · ${a.citation}`
-      : "";
+    airfieldHint.textContent = !a
+      ? ""
+      : a.distance_km === null
+        ? `No row of its own in Ann. A §III: the row of the region flown over applies (${a.citation})`
+        : `Maximum flight distance ${fmtKm(a.distance_km)} · ${a.citation}`;
+    showRegionHint();
+  }
+
+  let regions = [];
+
+  function showRegions() {
+    const keep = region.value;
+    regionField.hidden = regions.length === 0;
+    fill(
+      region,
+      h("option", { value: "" }, "None: the airfield's own row (or the region it lies in)"),
+      regions.map((r) =>
+        h("option", { value: r.id }, `${r.region} — ${fmtKm(r.distance_km)} (${r.citation})`),
+      ),
+    );
+    region.value = regions.some((r) => r.id === keep) ? keep : "";
+    showRegionHint();
+  }
+
+  function showRegionHint() {
+    const r = regions.find((x) => x.id === region.value);
+    regionHint.textContent = !r
+      ? ""
+      : r.extends
+        ? `${fmtKm(r.distance_km)} for a flight that observes over ${r.region.replace(/^with /i, "")}; ` +
+          `otherwise the airfield's own distance applies (${r.citation})`
+        : `${fmtKm(r.distance_km)} of observation over ${r.region} only; transit legs there and ` +
+          `back, sensors off, do not count (${r.citation})`;
   }
 
   async function loadSites() {
@@ -371,6 +434,10 @@ export function start(section) {
     clearPlan();
     showAirfield();
   });
+  region.addEventListener("change", () => {
+    showRegionHint();
+    markStale("region");
+  });
 
   // --- optimising -------------------------------------------------------------------
   function sitesForRequest() {
@@ -394,6 +461,7 @@ export function start(section) {
         hagl_m: Number(hagl.value),
         time_limit: Number(timeLimit.value),
         sites: sitesForRequest(),
+        region: region.value || undefined, // undefined is left out of the JSON
       };
     } catch (error) {
       fill(planError, problemBox({ title: "No sites", detail: error.message }));
@@ -447,6 +515,7 @@ export function start(section) {
         valid: p.valid,
         violations: p.violations || [],
         length_km: p.length_km,
+        observation_km: p.observation_km,
         budget_km: p.budget_km,
       },
       value: p.value,
@@ -455,6 +524,7 @@ export function start(section) {
       legs: p.legs || [],
       edited: false,
       stale: null,
+      coverage: "current", // "current", "stale" (an edit not yet recomputed) or "failed"
       impactNode: null,
     };
     plan.impactNode = impactBlock();
@@ -469,6 +539,7 @@ export function start(section) {
     const properties = { ...plan.route.properties };
     // What the planner said about the optimised route no longer holds once edited.
     properties.length_km = plan.check.length_km;
+    properties.observation_km = plan.check.observation_km;
     properties.budget_km = plan.check.budget_km;
     properties.valid = plan.check.valid;
     properties.violations = plan.check.violations;
@@ -497,7 +568,8 @@ export function start(section) {
 
   function drawPlan({ fit = false } = {}) {
     for (const name of ["swath", "route", "observedSites", "waypoints"]) layers[name].clearLayers();
-    L.geoJSON(plan.swath, { style: () => STYLE.swath, interactive: false }).addTo(layers.swath);
+    const swathStyle = plan.coverage === "current" ? STYLE.swath : STYLE.staleSwath;
+    L.geoJSON(plan.swath, { style: () => swathStyle, interactive: false }).addTo(layers.swath);
     const line = L.polyline(plan.waypoints.map(latLng), STYLE.route).addTo(layers.route);
     for (const f of plan.observedSites) {
       L.circleMarker(latLng(f), {
@@ -505,8 +577,8 @@ export function start(section) {
         color: "#14532d",
         weight: 1.5,
         fillColor: "#22c55e",
-        opacity: plan.edited ? 0.5 : 1,
-        fillOpacity: plan.edited ? 0.45 : 0.95,
+        opacity: plan.coverage === "current" ? 1 : 0.5,
+        fillOpacity: plan.coverage === "current" ? 0.95 : 0.45,
       })
         .bindTooltip(textTip(`Observed: ${f.properties.id} (value ${fmtNum(f.properties.value)})`))
         .addTo(layers.observedSites);
@@ -533,6 +605,11 @@ export function start(section) {
         const el = marker.getElement();
         el.dataset.index = String(w.properties.index);
         el.dataset.testid = "waypoint";
+      });
+      marker.on("dragstart", () => {
+        // what the swath observes is the old route's until the server recomputes it
+        plan.coverage = "stale";
+        layers.swath.eachLayer((l) => l.setStyle?.(STYLE.staleSwath));
       });
       marker.on("drag", () => {
         const ll = marker.getLatLng();
@@ -598,7 +675,8 @@ export function start(section) {
 
   async function check() {
     const mine = ++checking;
-    status(planStatus, "busy", "Checking the edited route…");
+    plan.coverage = "stale";
+    status(planStatus, "busy", "Checking the edited route and recomputing its swath…");
     drawPlan();
     renderResult();
     try {
@@ -609,6 +687,8 @@ export function start(section) {
           observed: plan.request.observed,
           airfield: plan.request.airfield,
           date: plan.request.date,
+          coverage: true,
+          sites: plan.request.sites ?? null,
         },
       });
       if (mine !== checking) return;
@@ -616,19 +696,39 @@ export function start(section) {
         valid: answer.valid,
         violations: answer.violations || [],
         length_km: answer.length_km,
+        observation_km: answer.observation_km,
         budget_km: answer.budget_km,
       };
       if (Array.isArray(answer.legs)) plan.legs = answer.legs;
+      if (answer.coverage) setCoverage(answer.coverage);
+      else plan.coverage = "failed";
       status(planStatus, "ok", "Edited route checked.");
       fill(planError);
     } catch (error) {
       if (mine !== checking) return;
+      plan.coverage = "failed";
       status(planStatus, "error", "The edited route could not be checked.");
       fill(planError, problemBox(error));
     }
-    drawLegs();
+    drawPlan();
     renderResult();
     share();
+  }
+
+  /** What the edited route observes, as the server recomputed it (POST /api/plan/check). */
+  function setCoverage(coverage) {
+    plan.swath = coverage.swath?.features || [];
+    plan.accounts = coverage.sites || [];
+    plan.observedSites = observedFeatures(plan.accounts);
+    plan.sitesObserved = coverage.sites_observed || [];
+    plan.value = coverage.value;
+    plan.coverage = "current";
+    const p = plan.route.properties;
+    p.value = plan.value;
+    p.sites = plan.accounts;
+    p.sites_observed = plan.sitesObserved;
+    p.sites_not_covered = plan.accounts.filter((a) => a.status === "not_covered").map((a) => a.id);
+    p.sites_excluded = plan.accounts.filter((a) => a.status === "excluded").map((a) => a.id);
   }
 
   // --- the result panel ------------------------------------------------------------
@@ -638,7 +738,7 @@ export function start(section) {
       return;
     }
     const c = plan.check;
-    const used = c.budget_km ? (100 * c.length_km) / c.budget_km : null;
+    const use = budgetUse(c);
     const violations = c.violations.filter((v) => (v.severity || "violation") === "violation");
     const notices = c.violations.filter((v) => v.severity === "notice");
     fill(
@@ -659,6 +759,9 @@ export function start(section) {
           plan.stale
             ? h("span", { class: "badge bad", "data-testid": "route-stale" }, "stale")
             : null,
+          plan.coverage !== "current"
+            ? h("span", { class: "badge bad", "data-testid": "coverage-stale" }, "swath stale")
+            : null,
         ),
         plan.stale
           ? h(
@@ -676,36 +779,46 @@ export function start(section) {
             id: "budget-meter",
             min: 0,
             max: c.budget_km || 1,
-            value: c.length_km || 0,
+            value: use.counted || 0,
             high: (c.budget_km || 1) * 0.9,
             optimum: 0,
           }),
           h(
             "p",
             { class: "budget-text", "data-testid": "budget" },
-            h("strong", {}, fmtKm(c.length_km)),
+            h("strong", {}, fmtKm(use.counted)),
             ` of ${fmtKm(c.budget_km)}`,
-            used === null ? "" : ` (${fmtNum(used)} %)`,
+            use.pct === null ? "" : ` (${fmtNum(use.pct)} %)`,
+            use.transit
+              ? ` · plus ${fmtKm(use.transit)} of transit, sensors off, not counted (Ann. A §III)`
+              : "",
           ),
         ),
         h(
           "dl",
           { class: "facts" },
           h("dt", {}, "Value of the sites observed"),
-          h("dd", {}, fmtNum(plan.value), plan.edited ? " (of the optimised route)" : ""),
+          h("dd", { "data-testid": "plan-value" }, fmtNum(plan.value)),
           h("dt", {}, "Sites observed"),
           h("dd", {}, String(plan.sitesObserved.length)),
           h("dt", {}, "Waypoints"),
           h("dd", {}, String(plan.waypoints.length)),
         ),
-        plan.edited
+        plan.coverage === "stale"
           ? h(
               "p",
-              { class: "note" },
-              "The swath and the observed sites are those of the optimised route; ",
-              "optimise again to recompute them.",
+              { class: "note", role: "status", "data-testid": "coverage-note" },
+              "The route was edited: its swath and the sites it observes are being recomputed ",
+              "by the server (grey until then).",
             )
-          : null,
+          : plan.coverage === "failed"
+            ? h(
+                "p",
+                { class: "note", role: "status", "data-testid": "coverage-note" },
+                "The swath and the sites observed could not be recomputed for the edited route: ",
+                "what is shown is the route's before the edit.",
+              )
+            : null,
         h("h3", {}, "Violations"),
         violations.length
           ? h(
@@ -774,8 +887,8 @@ export function start(section) {
 
   function siteLists() {
     const of = (status) => plan.accounts.filter((a) => a.status === status);
-    const list = (title, rows, testid, describe) =>
-      h(
+    const list = (title, rows, testid, describe) => {
+      const details = h(
         "details",
         { class: "site-list", "data-testid": testid },
         h("summary", {}, `${title} (${rows.length})`),
@@ -783,6 +896,14 @@ export function start(section) {
           ? h("ul", { class: "small" }, rows.map((a) => h("li", {}, h("strong", {}, a.id), " — ", describe(a))))
           : h("p", { class: "muted small" }, "None."),
       );
+      // an open list stays open when an edit redraws the panel
+      details.open = openLists.has(testid);
+      details.addEventListener("toggle", () => {
+        if (details.open) openLists.add(testid);
+        else openLists.delete(testid);
+      });
+      return details;
+    };
     return h(
       "div",
       { class: "site-lists" },
@@ -947,6 +1068,7 @@ export function start(section) {
         sites: plan.request.sites,
         restriction: select.value,
       };
+      if (plan.request.region) body.region = plan.request.region;
       if (select.value === "altitude_floor" && floor.value) body.floor_hagl_m = Number(floor.value);
       try {
         const r = await api("/api/plan/impact", { method: "POST", body });
@@ -1022,7 +1144,14 @@ export function start(section) {
   function openVersion(v) {
     observed.value = v.observed;
     date.value = v.date;
-    setPlan(v.route, { observed: v.observed, airfield: v.airfield, date: v.date, hagl_m: Number(hagl.value) });
+    const saved = (v.route.features || []).find((f) => f.properties?.kind === "route")?.properties;
+    setPlan(v.route, {
+      observed: v.observed,
+      airfield: v.airfield,
+      date: v.date,
+      hagl_m: Number(hagl.value),
+      region: saved?.region || undefined,
+    });
     plan.edited = true;
     status(planStatus, "info", `Opened ${v.label}.`);
     check();
