@@ -319,3 +319,21 @@ def test_training_flight_by_agreement_is_never_counted(world: World) -> None:
     view = world.call("DEU", "GET", f"/api/flights/{fid}").json()
     assert view["counted"] is False and view["state"] == "arrived"
     assert (_used(world), _accepted(world)) == before
+
+
+def test_ann_f_i_2_a_and_ii_2_a_inspectors_at_most_10_and_5_unless_agreed(world: World) -> None:
+    fid = _arrived(world)  # the observed Party inspects the observing Party's aircraft
+    refused = _post(world, "POL", fid, "start-inspection", inspectors=11)
+    assert refused.status_code == 422 and _citations(refused) == ["Ann. F §I ¶2(A)"]
+    agreement = world.call(
+        "POL", "POST", f"/api/flights/{fid}/agreements", json={"rule": "inspectors", "terms": "12"}
+    ).json()
+    world.call("DEU", "POST", f"/api/flights/{fid}/agreements/{agreement['id']}/accept")
+    assert _ok(world, "POL", fid, "start-inspection", inspectors=12)["state"] == "arrived"
+    world.clock.advance(hours=1)
+    _ok(world, "POL", fid, "end-inspection", conforms=True)
+    _ok(world, "DEU", fid, "cancel", caused_by="inspection")  # frees Poland for the next
+    other = _arrived(world, observed_aircraft=True)  # the observing Party inspects
+    refused = _post(world, "DEU", other, "start-inspection", inspectors=6)
+    assert refused.status_code == 422 and _citations(refused) == ["Ann. F §II ¶2(A)"]
+    assert _ok(world, "DEU", other, "start-inspection", inspectors=5)["state"] == "arrived"

@@ -21,6 +21,7 @@ from openskies.api.schemas import (
     CurtailmentIn,
     ExplanationIn,
     FindingIn,
+    InspectionIn,
 )
 from openskies.api.validated import FlightId
 from openskies.services.delegations import Delegation
@@ -42,35 +43,46 @@ FLIGHT: dict[str, Any] = {"response_model": FlightOut, "response_model_exclude_u
 """A flight as the role may see it: the keys it may not see stay absent."""
 
 
-@router.post("/{flight_id}/acknowledge", **FLIGHT)
-def acknowledge(
-    flight_id: FlightId, who: Me, svc: Svc, body: AcknowledgementIn | None = None
-) -> Any:
-    """The observed Party acknowledges receipt within 24 hours (Art. VI §I ¶6)."""
-    return _step(svc, who, flight_id, "acknowledge", body)
-
-
-def _route(step: str, model: type[BaseModel] | None, summary: str) -> None:
-    """``POST /api/flights/{id}/<step>``: the step, with its body when ``model`` says one."""
+def _route(step: str, model: type[BaseModel] | None, summary: str, optional: bool = False) -> None:
+    """``POST /api/flights/{id}/<step>``: the step, with its body when ``model`` says one
+    (a body that may be left out when ``optional``)."""
     if model is None:
 
         def plain(flight_id: FlightId, who: Me, svc: Svc) -> Any:
             return _step(svc, who, flight_id, step, None)
 
         handler: Any = plain
+    elif optional:
+
+        def maybe(flight_id: FlightId, who: Me, svc: Svc, body: BaseModel | None = None) -> Any:
+            return _step(svc, who, flight_id, step, body)
+
+        maybe.__annotations__["body"] = model | None  # the concrete model, for validation
+        handler = maybe
     else:
 
         def with_body(flight_id: FlightId, body: BaseModel, who: Me, svc: Svc) -> Any:
             return _step(svc, who, flight_id, step, body)
 
-        with_body.__annotations__["body"] = model  # the concrete model, for validation
+        with_body.__annotations__["body"] = model
         handler = with_body
     path = f"/{{flight_id}}/{step.replace('_', '-')}"
     router.post(path, name=step, summary=summary, **FLIGHT)(handler)
 
 
+_route(
+    "acknowledge",
+    AcknowledgementIn,
+    "The observed Party acknowledges within 24 hours (Art. VI §I ¶6)",
+    optional=True,
+)
+_route(
+    "start_inspection",
+    InspectionIn,
+    "The pre-flight inspection begins (Ann. F §I ¶2(A), ¶4; §II ¶2(A), ¶4)",
+    optional=True,
+)
 for _name, _model, _summary in (
-    ("start_inspection", None, "The pre-flight inspection begins (Ann. F §I ¶4, §II ¶4)"),
     ("end_inspection", FindingIn, "The inspection ends with its finding (Ann. F §I ¶9, §II ¶8)"),
     ("start_demonstration", None, "A demonstration flight begins (Ann. F §III ¶1–2)"),
     ("end_demonstration", FindingIn, "It ends, at most 2 hours later (Ann. F §III ¶3(B))"),

@@ -23,6 +23,7 @@ __all__ = [
     "DeclineIn",
     "ExplanationIn",
     "FindingIn",
+    "InspectionIn",
     "MissionPlanIn",
     "NotificationIn",
     "Person",
@@ -149,6 +150,18 @@ class AcknowledgementIn(_Strict):
     observed_provides_aircraft: bool = Field(
         default=False,
         description="the observed Party provides the observation aircraft (Art. VI §I ¶1, ¶6)",
+    )
+
+
+class InspectionIn(_Strict):
+    """The start of a pre-flight inspection (Ann. F §I ¶2, §II ¶2)."""
+
+    inspectors: int | None = Field(
+        default=None,
+        ge=1,
+        le=1000,
+        description="inspectors listed: at most 10 of the observed Party (§I ¶2(A)), 5 of the "
+        "observing Party (§II ¶2(A)), unless otherwise agreed",
     )
 
 

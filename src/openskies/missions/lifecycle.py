@@ -27,6 +27,7 @@ from openskies.treaty import (
     FlightOutcome,
     Timeline,
     TreatyData,
+    check_at_most,
     check_timeline,
     counts_against_quotas,
     require_utc,
@@ -447,18 +448,33 @@ class ObservationFlight:
     # --- the rest of the flight: Ann. F, Art. VIII ---------------------------------------
 
     def start_inspection(
-        self, at: datetime, actor: str, data: TreatyData, side: Role | None = None
+        self,
+        at: datetime,
+        actor: str,
+        data: TreatyData,
+        side: Role | None = None,
+        inspectors: int | None = None,
     ) -> Event:
         """A pre-flight inspection begins, after the formal arrival procedures (Ann. F §I ¶4,
         §II ¶4), by the Party that does not provide the aircraft (Art. VI §I ¶11); it lasts
-        at most 8 hours and ends 4 hours before the scheduled commencement."""
+        at most 8 hours and ends 4 hours before the scheduled commencement. ``inspectors``:
+        how many are listed, at most 10 (§I ¶2(A)) or 5 (§II ¶2(A)) unless otherwise agreed."""
         self._by(side, self.inspecting, f"Art. VI §I ¶11; {self._section()} ¶1", "the inspection")
+        limit_id = (
+            "inspectors_of_observing_aircraft"
+            if self.aircraft_by is Role.OBSERVING
+            else "inspectors_of_observed_sensors"
+        )
+        if inspectors is not None and "inspectors" not in self.agreed_otherwise:
+            too_many = check_at_most(data, limit_id, inspectors, require_utc(at, "at").date())
+            if too_many:
+                raise Refusal(too_many, field="inspectors")
         return self._step(
             "start_inspection",
             at,
             actor,
             data,
-            {"section": self._section(), "by": self.inspecting.value},
+            {"section": self._section(), "by": self.inspecting.value, "inspectors": inspectors},
             time_key="inspection_started_at",
         )
 

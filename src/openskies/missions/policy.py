@@ -99,6 +99,10 @@ AGREEABLE_RULES: Mapping[str, tuple[str, str]] = {
         "the pre-flight inspection ends 4 hours before the flight",
     ),
     "no_crossing": ("Art. VI §II ¶4(G)", "no flight path crosses itself"),
+    "inspectors": (
+        "Ann. F §I ¶2(A); Ann. F §II ¶2(A)",
+        "at most 10 inspectors of the observed Party, 5 of the observing Party",
+    ),
     "training_flight": (
         "Art. III §I ¶8",
         "a training flight by agreement (practice, not in the text): never counted against quotas",

@@ -569,8 +569,10 @@ class MissionService:
         if step == "acknowledge":
             provides = bool(body.get("observed_provides_aircraft", False))
             return flight.acknowledge(now, who, data, observed_provides_aircraft=provides)
-        if step in ("start_inspection", "start_demonstration"):
-            return getattr(flight, step)(now, who, data, side=role)  # type: ignore[no-any-return]
+        if step == "start_inspection":
+            return flight.start_inspection(now, who, data, role, body.get("inspectors"))
+        if step == "start_demonstration":
+            return flight.start_demonstration(now, who, data, side=role)
         if step in ("end_inspection", "end_demonstration"):
             ended: Event = getattr(flight, step)(now, who, data, bool(body["conforms"]), side=role)
             return ended

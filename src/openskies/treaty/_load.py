@@ -231,8 +231,10 @@ def _time_limits(content: dict[str, Any]) -> dict[str, TimeLimit]:
     for limit_id, raw in _get(content, "limits", "time_limits.yaml", dict).items():
         where = f"time_limits.yaml:limits.{limit_id}"
         unit = _get(raw, "unit", where, str)
-        if unit not in {"hours", "days", "months", "years", "km", "kg", "count"}:
-            raise DataError(f"{where}.unit: one of hours, days, months, years, km, kg, count")
+        if unit not in {"hours", "days", "months", "years", "km", "kg", "count", "percent"}:
+            raise DataError(
+                f"{where}.unit: one of hours, days, months, years, km, kg, count, percent"
+            )
 
         def value(entry: dict[str, Any], here: str) -> int:
             return int(_get(entry, "value", here, int))

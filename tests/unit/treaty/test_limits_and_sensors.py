@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -28,6 +28,10 @@ COUNTS = [
     ("visa_issue", "Art. XIII §I ¶3", 30, 31),
     ("designated_personnel_objection", "Art. XIII §I ¶2", 30, 31),
     ("annual_review_agreement", "Art. III §I ¶7", 21, 22),
+    ("certification_participants_total", "Ann. D §I ¶4", 40, 41),
+    ("certification_participants_per_party", "Ann. D §I ¶4", 4, 5),
+    ("airfield_coverage_share", "Ann. E ¶5(A)", 35, 36),
+    ("separated_territory_distance", "Ann. E ¶5(B)", 600, 601),
 ]
 
 
@@ -54,7 +58,33 @@ NOTICES = [
         date(2026, 3, 1),
         date(2026, 9, 1),
     ),
+    # periods counted after an event, each checked against the text: Ann. D §I ¶3-6
+    # (certification), Ann. I ¶1, ¶3 (airspace information), Ann. K §I ¶3 (film samples),
+    # Art. XIII §I ¶3 (visas), Art. XVI ¶1 (amendments)
+    ("certification_notice", "Ann. D §I ¶3", date(2026, 1, 1), date(2026, 3, 2)),
+    ("certification_period", "Ann. D §I ¶3", date(2026, 3, 2), date(2026, 3, 9)),
+    ("certification_participation_notice", "Ann. D §I ¶4", date(2026, 1, 5), date(2026, 1, 15)),
+    ("certification_participant_details", "Ann. D §I ¶5", date(2026, 2, 1), date(2026, 3, 3)),
+    ("certification_sensor_information", "Ann. D §I ¶6", date(2026, 2, 16), date(2026, 3, 2)),
+    ("airspace_information_not_before", "Ann. I ¶1", date(2002, 1, 1), date(2002, 4, 1)),
+    ("airspace_information_response", "Ann. I ¶1", date(2026, 5, 1), date(2026, 5, 31)),
+    ("airspace_information_source", "Ann. I ¶3", date(2002, 1, 1), date(2002, 4, 1)),
+    ("film_samples_response", "Ann. K §I ¶3", date(2026, 5, 1), date(2026, 5, 31)),
+    ("visa_validity", "Art. XIII §I ¶3", date(2026, 5, 1), date(2028, 5, 1)),
+    ("amendment_request_period", "Art. XVI ¶1", date(2026, 1, 1), date(2026, 4, 1)),
+    ("amendment_conference_earliest", "Art. XVI ¶1", date(2026, 1, 1), date(2026, 1, 31)),
+    ("amendment_conference_latest", "Art. XVI ¶1", date(2026, 1, 1), date(2026, 3, 2)),
 ]
+
+
+def test_art_xvii_2_twenty_instruments_and_every_holder_of_eight(data: TreatyData) -> None:
+    on = date(2002, 1, 1)
+    assert data.limit("entry_into_force_instruments").on(on) == 20
+    assert data.limit("entry_into_force_quota_threshold").on(on) == 8
+    assert data.limit("entry_into_force_quota_threshold").citation_on(on).text == "Art. XVII ¶2"
+    # 60 days after the last instruments required (Russia and Belarus, 2 November 2001)
+    delay = timedelta(days=data.limit("entry_into_force_delay").on(on))
+    assert data.entry_into_force - delay == date(2001, 11, 2)
 
 
 @pytest.mark.parametrize(
