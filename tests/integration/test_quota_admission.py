@@ -16,6 +16,7 @@ from openskies.services.delegations import Delegation, create_delegation
 from openskies.services.missions import MissionService
 from openskies.treaty import TreatyData, load_treaty_data, parties_on
 from tests.conftest import fixture_data
+from tests.unit.missions.test_admission import with_separate_group
 
 
 @pytest.fixture
@@ -81,3 +82,19 @@ def test_ann_a_i_2_each_of_the_32_current_parties_notifies_and_is_observed(
         flight = svc.notify(who[code], {"observed": target, "eta": eta})
         observed_by[target] = flight["observing"]
     assert sorted(observed_by) == sorted(codes)  # everyone observed, everyone observing
+
+
+def test_art_iii_ii_2_d_flights_over_a_separate_quota_group_counted_by_the_service(
+    sessions: sessionmaker[Session],
+) -> None:
+    # Ukraine and Poland as a group with separate quotas (recorded by a verification centre):
+    # Germany's 2002 quotas are 1 over Ukraine and none over Poland, so 2 over Poland
+    # (¶2(C)) and then none over Ukraine (¶2(D)), the service counting what was flown.
+    now = datetime(2002, 3, 1, 8, 0, tzinfo=UTC)
+    data = with_separate_group(load_treaty_data(), "UKR", "POL")
+    who = _delegations(sessions, data, ["DEU"], now)
+    svc = MissionService(sessions, data, FixedClock(now))
+    svc.notify(who["DEU"], {"observed": "POL", "eta": now + timedelta(days=4)})
+    with pytest.raises(Refusal) as refused:
+        svc.notify(who["DEU"], {"observed": "UKR", "eta": now + timedelta(days=10)})
+    assert [f.citation.text for f in refused.value.findings] == ["Art. III §II ¶2(D)"]

@@ -14,7 +14,8 @@ accept (¶4; Ann. A §II), one flight at a time (Art. VI §I ¶3) with the demon
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from openskies.treaty import (
@@ -23,6 +24,7 @@ from openskies.treaty import (
     Finding,
     GroupKind,
     TreatyData,
+    check_separate_group_overflights,
     fifty_percent_bound,
     group_on,
     is_state_party,
@@ -33,7 +35,14 @@ from openskies.treaty import (
 from openskies.treaty.active_quotas import IndividualQuota, individual_quota
 from openskies.treaty.decisions import missing_passive_quota
 
-__all__ = ["Admission", "FlightsCounted", "Notification", "OpenFlight", "admit"]
+__all__ = [
+    "Admission",
+    "FlightsCounted",
+    "Notification",
+    "OpenFlight",
+    "admit",
+    "separate_group_members",
+]
 
 FIELDS = {"notify_by": "eta", "transit": "transit", "one_flight_at_a_time": "eta"}
 """The field of the notice each rule is about, for the refusal."""
@@ -75,6 +84,9 @@ class FlightsCounted:
     total_active: int  # all of the observing Party's flights
     accepted: int  # all flights over the observed Party
     open_over_observed: tuple[OpenFlight, ...] = ()
+    over_group: Mapping[str, int] = field(default_factory=dict)
+    """Flights of the observing Party over each member of the observed Party's group with
+    separate quotas (``separate_group_members``), for Art. III §II ¶2(D)."""
 
 
 @dataclass(frozen=True)
@@ -202,10 +214,12 @@ def _individual(
     group = group_on(data, n.observed_state, n.eta.date())
     if group is not None and group.kind is GroupKind.SEPARATE_QUOTAS:
         allowed, citation = separate_group_member_cap(quota.flights), Citation("Art. III §II ¶2(C)")
+    out = _group_total(data, n, counted) if citation.text == "Art. III §II ¶2(C)" else []
     if counted.pair + 1 <= allowed:
-        return []
+        return out
     label = f" [{quota.label}]" if quota.label else ""
     return [
+        *out,
         Finding(
             "individual_active_quota",
             citation,
@@ -213,8 +227,29 @@ def _individual(
             f"in {year} ({quota.basis}{label}) and has notified {counted.pair}",
             allowed,
             counted.pair + 1,
-        )
+        ),
     ]
+
+
+def separate_group_members(data: TreatyData, n: Notification) -> tuple[str, ...]:
+    """The members (each its own quota holder) of the group with separate quotas that the
+    observed State belongs to on the ETA (Art. III §II ¶2), or none."""
+    group = group_on(data, n.observed_state, n.eta.date())
+    if group is None or group.kind is not GroupKind.SEPARATE_QUOTAS:
+        return ()
+    return tuple(m for m in group.members if is_state_party(data, m, n.eta.date()))
+
+
+def _group_total(data: TreatyData, n: Notification, counted: FlightsCounted) -> list[Finding]:
+    """Art. III §II ¶2(D): a Party that flies 50 % more over one member of the group flies
+    less over the others, so that its flights over the group stay within the sum of its
+    individual active quotas over all the members in the year."""
+    members = separate_group_members(data, n)
+    quotas = {m: individual_quota(data, n.observing, m, n.quota_year).flights for m in members}
+    planned = {m: counted.over_group.get(m, 0) for m in members}
+    planned[n.observed] = planned.get(n.observed, 0) + 1
+    found = check_separate_group_overflights(n.observing, planned, quotas)
+    return [f for f in found if f.citation.text == "Art. III §II ¶2(D)"]
 
 
 def check_one_at_a_time(

@@ -20,7 +20,13 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from openskies.adapters.database import insert_ignore
 from openskies.adapters.orm import AgreementRow, FlightEventRow, FlightRow, MessageRow, QuotaLockRow
-from openskies.missions.admission import FlightsCounted, Notification, OpenFlight, admit
+from openskies.missions.admission import (
+    FlightsCounted,
+    Notification,
+    OpenFlight,
+    admit,
+    separate_group_members,
+)
 from openskies.missions.errors import Forbidden, NotFound, Refusal, WrongState
 from openskies.missions.lifecycle import (
     AFTER_FLIGHT,
@@ -313,7 +319,21 @@ class MissionService:
                 FlightRow.eta > n.eta - period,
             )
         ).all()
+        members = separate_group_members(self.data, n)
+        over_group = dict(
+            session.execute(
+                select(FlightRow.observed_holder, func.count())
+                .where(
+                    FlightRow.quota_year == year,
+                    *counted,
+                    FlightRow.observing_holder == observing,
+                    FlightRow.observed_holder.in_(members),
+                )
+                .group_by(FlightRow.observed_holder)
+            ).all()
+        )
         return FlightsCounted(
+            over_group={str(k): int(v) for k, v in over_group.items()},
             pair=count(
                 FlightRow.observing_holder == observing, FlightRow.observed_holder == observed
             ),

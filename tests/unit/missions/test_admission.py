@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 
 from openskies.missions.admission import FlightsCounted, Notification, OpenFlight, admit
-from openskies.treaty import DemonstrationBy, TreatyData
+from openskies.treaty import Citation, DemonstrationBy, Group, GroupKind, TreatyData
 from tests.conftest import fixture_data
 
 NOW = datetime(2002, 3, 1, 8, 0, tzinfo=UTC)
@@ -135,4 +136,35 @@ def test_ann_h_2_demonstration_overlap_of_up_to_24_hours(data: TreatyData) -> No
     beyond = OpenFlight(eta - timedelta(hours=95), DemonstrationBy.OBSERVED)  # 25 h
     assert rules(data, notice(eta=eta), FlightsCounted(0, 0, 1, (beyond,))) == [
         "one_flight_at_a_time"
+    ]
+
+
+def with_separate_group(data: TreatyData, *members: str) -> TreatyData:
+    """``data`` with a group of separate quotas (Art. III §II ¶2) of ``members``: none in the
+    record has one, a verification centre may record one."""
+    group = Group(
+        "TEST-GROUP",
+        "a group with separate quotas",
+        GroupKind.SEPARATE_QUOTAS,
+        members,
+        date(2002, 1, 1),
+        Citation("Art. III §II ¶2"),
+    )
+    return replace(data, groups={**data.groups, group.code: group})
+
+
+def test_art_iii_ii_2_c_d_over_a_group_member_more_but_the_group_total_within_the_quotas(
+    data: TreatyData,
+) -> None:
+    # Germany in 2002 (first distribution): 1 flight over Ukraine, none over Poland.
+    grouped = with_separate_group(data, "UKR", "POL")
+    over_poland = notice(observed="POL", state="POL")
+    assert rules(data, over_poland) == ["individual_active_quota"]  # alone: no quota
+    assert rules(grouped, over_poland) == []  # ¶2(C): two flights with no quota held
+    once = FlightsCounted(pair=0, total_active=1, accepted=0, over_group={"POL": 1})
+    over_ukraine = notice(observed="UKR", state="UKR")
+    assert rules(data, over_ukraine, once) == []
+    refused = admit(grouped, over_ukraine, once).findings  # ¶2(D): 2 over the group > 1
+    assert [(f.rule, f.citation.text, f.limit, f.actual) for f in refused] == [
+        ("group_total_within_quotas", "Art. III §II ¶2(D)", 1, 2)
     ]
