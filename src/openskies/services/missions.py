@@ -54,7 +54,7 @@ from openskies.treaty import (
     resolve_holder,
 )
 
-__all__ = ["MissionService", "RouteChecker", "counted_flights"]
+__all__ = ["MissionService", "RouteChecker", "counted_flights", "flights_by_observed"]
 
 RouteChecker = Callable[[dict[str, Any], str, str, date], list[Finding]]
 """Checks a mission plan's route: (GeoJSON, observed, airfield, day) -> violations."""
@@ -89,6 +89,21 @@ def counted_flights() -> list[Any]:
 
 FACTS = "flight_facts"
 """The key of an event's payload that holds the facts it set (``ObservationFlight.facts``)."""
+
+
+def flights_by_observed(session: Session, year: int, observing: str, *where: Any) -> dict[str, int]:
+    """The counted flights of ``observing`` in quota year ``year``, by observed Party."""
+    rows = session.execute(
+        select(FlightRow.observed_holder, func.count())
+        .where(
+            FlightRow.quota_year == year,
+            *counted_flights(),
+            FlightRow.observing_holder == observing,
+            *where,
+        )
+        .group_by(FlightRow.observed_holder)
+    ).all()
+    return {str(holder): int(n) for holder, n in rows}
 
 
 def _facts(session: Session, flight_id: str) -> tuple[int, dict[str, Any]]:
@@ -320,20 +335,10 @@ class MissionService:
             )
         ).all()
         members = separate_group_members(self.data, n)
-        over_group = dict(
-            session.execute(
-                select(FlightRow.observed_holder, func.count())
-                .where(
-                    FlightRow.quota_year == year,
-                    *counted,
-                    FlightRow.observing_holder == observing,
-                    FlightRow.observed_holder.in_(members),
-                )
-                .group_by(FlightRow.observed_holder)
-            ).all()
-        )
         return FlightsCounted(
-            over_group={str(k): int(v) for k, v in over_group.items()},
+            over_group=flights_by_observed(
+                session, year, observing, FlightRow.observed_holder.in_(members)
+            ),
             pair=count(
                 FlightRow.observing_holder == observing, FlightRow.observed_holder == observed
             ),

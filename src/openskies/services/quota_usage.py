@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from openskies.adapters.orm import FlightRow
 from openskies.services.delegations import Delegation
-from openskies.services.missions import counted_flights
+from openskies.services.missions import counted_flights, flights_by_observed
 from openskies.treaty import (
     check_in_treaty_period,
     fifty_percent_bound,
@@ -41,17 +41,7 @@ def quota_usage(missions: Any, actor: Delegation, year: int) -> dict[str, Any]:
     passive = passive_quotas_in_year(data, year)
     counted = counted_flights()
     with missions.reading().begin() as session:
-        by_observed = dict(
-            session.execute(
-                select(FlightRow.observed_holder, func.count())
-                .where(
-                    FlightRow.quota_year == year,
-                    *counted,
-                    FlightRow.observing_holder == holder,
-                )
-                .group_by(FlightRow.observed_holder)
-            ).all()
-        )
+        by_observed = flights_by_observed(session, year, holder)
         accepted = session.execute(
             select(func.count()).where(
                 FlightRow.quota_year == year,
