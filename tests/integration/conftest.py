@@ -16,6 +16,7 @@ from typing import Any, Literal
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session, sessionmaker
 
 from openskies.adapters.custody_client import CustodyClient
 from openskies.adapters.database import make_engine, make_session_factory, normalise_url, upgrade
@@ -48,6 +49,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         pytest.skip(f"PostgreSQL tests need {PG_ENV} (set by .ci/run)")
     _reset_postgres(url)
     yield url
+
+
+@pytest.fixture
+def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
+    """Sessions over a fresh, migrated database of each kind."""
+    engine = make_engine(database_url)
+    upgrade(engine)
+    yield make_session_factory(engine)
+    engine.dispose()
 
 
 START = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)

@@ -3,13 +3,11 @@ and the first distribution binds in 2002 (Ann. A §II ¶1). SQLite and PostgreSQ
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from openskies.adapters.database import make_engine, make_session_factory, upgrade
 from openskies.missions.errors import Refusal
 from openskies.services.clock import FixedClock
 from openskies.services.delegations import Delegation, create_delegation
@@ -17,14 +15,6 @@ from openskies.services.missions import MissionService
 from openskies.treaty import TreatyData, load_treaty_data, parties_on
 from tests.conftest import fixture_data
 from tests.unit.missions.test_admission import with_separate_group
-
-
-@pytest.fixture
-def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
-    engine = make_engine(database_url)
-    upgrade(engine)
-    yield make_session_factory(engine)
-    engine.dispose()
 
 
 def _delegations(
