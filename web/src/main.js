@@ -1,5 +1,5 @@
 // The app shell: sign-in with a delegation token, then four views chosen by the URL hash
-// (#treaty, #planner, #flights, #messages, #custody). Each view is created the first time it shows.
+// (#treaty, #planner, #campaign, #plans, #flights, #messages, #custody). Each view is created the first time it shows.
 
 import { ApiError, api, session } from "./api.js";
 import { clockLine } from "./clock.js";
@@ -10,6 +10,7 @@ import { fill, problemBox } from "./ui.js";
 const VIEWS = {
   treaty: () => import("./treaty.js"),
   planner: () => import("./planner.js"),
+  campaign: () => import("./campaign.js"),
   plans: () => import("./plans.js"),
   flights: () => import("./flights.js"),
   messages: () => import("./messages.js"),

@@ -79,3 +79,14 @@ export const DISPUTED = {
   fillColor: "#f1e3c2",
   fillOpacity: 0.55,
 };
+
+/** The bounds of the territories layer's features whose code is in `codes`, or null. */
+export function territoryBounds(land, codes) {
+  let bounds = null;
+  land.eachLayer((layer) => {
+    if (codes.has(layer.feature?.properties?.code)) {
+      bounds = bounds ? bounds.extend(layer.getBounds()) : L.latLngBounds(layer.getBounds());
+    }
+  });
+  return bounds;
+}

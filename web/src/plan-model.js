@@ -102,3 +102,15 @@ export function campaignSummary(answer) {
     gain_pct: sequential ? (100 * (answer.value - sequential)) / sequential : null,
   };
 }
+
+/**
+ * The territories observed over `code`: a group's common quota covers its members'
+ * (Art. III §II ¶3). `byCode` is the parties of the day by code.
+ * @param {Map<string, {code: string, quota_holder?: string}>} byCode
+ * @param {string} code
+ */
+export function observedTerritories(byCode, code) {
+  const holder = byCode.get(code)?.quota_holder;
+  if (!holder) return new Set(code ? [code] : []);
+  return new Set([...byCode.values()].filter((p) => p.quota_holder === holder).map((p) => p.code));
+}

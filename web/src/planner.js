@@ -5,10 +5,18 @@
 // its leg is highlighted. Exports: POST /api/plan/export; restrictions: POST /api/plan/impact.
 
 import { api } from "./api.js";
-import { LAND, DISPUTED, L, createMap, loadTerritories, territoriesLayer } from "./map.js";
-import { budgetUse, observedFeatures } from "./plan-model.js";
+import {
+  LAND,
+  DISPUTED,
+  L,
+  createMap,
+  loadTerritories,
+  territoriesLayer,
+  territoryBounds,
+} from "./map.js";
+import { budgetUse, observedFeatures, observedTerritories } from "./plan-model.js";
 import { parseSites, SitesError } from "./sites.js";
-import { announce, partiesOn, shared } from "./state.js";
+import { airfieldChoices, announce, fillObservable, shared } from "./state.js";
 import {
   download,
   field,
@@ -187,14 +195,7 @@ export function start(section) {
     }
   }
 
-  function observedCodes() {
-    const holder = partyList.get(observed.value)?.quota_holder;
-    if (!holder) return new Set(observed.value ? [observed.value] : []);
-    // A group's common quota covers its members' territories (Art. III §II ¶3).
-    return new Set(
-      [...partyList.values()].filter((p) => p.quota_holder === holder).map((p) => p.code),
-    );
-  }
+  const observedCodes = () => observedTerritories(partyList, observed.value);
 
   function landStyle(feature) {
     const p = feature.properties || {};
@@ -205,13 +206,7 @@ export function start(section) {
   function fitObserved() {
     if (!land || !observed.value) return;
     land.setStyle(landStyle);
-    const codes = observedCodes();
-    let bounds = null;
-    land.eachLayer((layer) => {
-      if (codes.has(layer.feature?.properties?.code)) {
-        bounds = bounds ? bounds.extend(layer.getBounds()) : L.latLngBounds(layer.getBounds());
-      }
-    });
+    const bounds = territoryBounds(land, observedCodes());
     if (bounds && !plan) map.fitBounds(bounds, { padding: [20, 20], maxZoom: 7 });
   }
 
@@ -238,19 +233,7 @@ export function start(section) {
 
   async function loadParties() {
     try {
-      const list = await partiesOn(date.value);
-      const mine = list.find((p) => p.code === me.state)?.quota_holder;
-      partyList = new Map(list.map((p) => [p.code, p]));
-      const keep = observed.value;
-      fill(
-        observed,
-        h("option", { value: "" }, "Choose a State Party…"),
-        list
-          .filter((p) => p.quota_holder !== mine && p.code !== me.state)
-          .sort((a, b) => a.name.localeCompare(b.name))
-          .map((p) => h("option", { value: p.code }, `${p.name} (${p.code})`)),
-      );
-      observed.value = partyList.has(keep) && keep !== me.state ? keep : "";
+      partyList = await fillObservable(observed, date.value, me);
     } catch (error) {
       fill(planError, problemBox(error));
     }
@@ -264,18 +247,9 @@ export function start(section) {
     layers.airfields?.clearLayers();
     if (!code || !date.value) return;
     try {
-      const [listed, rows] = await Promise.all([
-        api("/api/treaty/airfields", { query: { observed: code, on: date.value } }),
-        api("/api/plan/regions", { query: { observed: code, on: date.value } }),
-      ]);
+      const choices = await airfieldChoices(code, date.value);
       if (code !== observed.value) return;
-      regions = rows.regions || [];
-      // An Open Skies airfield without a row of its own (Denmark's): a region's row applies.
-      airfields = listed.concat(
-        (rows.airfields || [])
-          .filter((a) => !listed.some((x) => x.id === a.id))
-          .map((a) => ({ ...a, distance_km: null, citation: "Ann. A §III (the row of a region)" })),
-      );
+      ({ airfields, regions } = choices);
       showRegions();
       fill(
         airfield,

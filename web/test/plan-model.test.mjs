@@ -57,3 +57,16 @@ test("the campaign summary counts each site once and compares with sequential pl
   assert.equal(flightColour(0), flightColour(8));
   assert.equal(campaignSummary({ value: 1, flights: [] }).sequential, null);
 });
+
+test("a group's members are observed together; a Party alone is itself", async () => {
+  const { observedTerritories } = await import("../src/plan-model.js");
+  const byCode = new Map([
+    ["BLR", { code: "BLR", quota_holder: "BLR-RUS" }],
+    ["RUS", { code: "RUS", quota_holder: "BLR-RUS" }],
+    ["POL", { code: "POL", quota_holder: "POL" }],
+    ["DNK", { code: "DNK" }],
+  ]);
+  assert.deepEqual([...observedTerritories(byCode, "RUS")].sort(), ["BLR", "RUS"]);
+  assert.deepEqual([...observedTerritories(byCode, "DNK")], ["DNK"]);
+  assert.deepEqual([...observedTerritories(byCode, "")], []);
+});
