@@ -822,7 +822,7 @@ function changesForm(f, s, send, cancel) {
 }
 
 function prohibitForm(f, s, send, cancel) {
-  const grounds = h("select", { required: true, name: "grounds" }, (s.grounds || []).map((g) => h("option", { value: g.value }, `${g.label} (${g.citation})`)));
+  const grounds = groundsSelect(s, "grounds");
   const facts = h("textarea", { rows: 4, name: "facts", required: true, maxlength: "4000" });
   return stepForm(
     "Prohibit the observation flight",
@@ -864,12 +864,65 @@ function reportForm(f, s, send, cancel) {
   );
 }
 
+// --- the rest of the flight: Ann. F, Art. VIII --------------------------------------
+
+/** A select of the step's grounds (value, label, citation) from the server. */
+function groundsSelect(s, name) {
+  return h("select", { required: true, name }, (s.grounds || []).map((g) => h("option", { value: g.value }, `${g.label} (${g.citation})`)));
+}
+
+/** A yes/no select; `value` "true" or "false". */
+function yesNo(name, yes, no) {
+  return h("select", { required: true, name }, h("option", { value: "true" }, yes), h("option", { value: "false" }, no));
+}
+
+function findingForm(f, s, send, cancel) {
+  const conforms = yesNo("conforms", "Conforms to the certified aircraft and sensors", "Does not conform");
+  return stepForm(s.label, [field("Finding", conforms, s.citation)], s.label, () => send({ conforms: conforms.value === "true" }), cancel);
+}
+
+function cancelForm(f, s, send, cancel) {
+  const causedBy = groundsSelect(s, "caused_by");
+  return stepForm("Cancel the observation flight (not counted)", [field("After", causedBy, s.citation)], "Cancel the flight", () => send({ caused_by: causedBy.value }), cancel);
+}
+
+function curtailForm(f, s, send, cancel) {
+  const cause = groundsSelect(s, "cause");
+  const crew = h("input", { type: "checkbox", name: "emergency_of_observed_party_crew" });
+  const counts = h("select", { name: "observing_counts" }, h("option", { value: "" }, "As the treaty says"), h("option", { value: "true" }, "Count it"), h("option", { value: "false" }, "Do not count it (the data are not kept)"));
+  const body = () => ({
+    cause: cause.value,
+    emergency_of_observed_party_crew: crew.checked,
+    ...(counts.value ? { observing_counts: counts.value === "true" } : {}),
+  });
+  return stepForm(
+    "Curtail the observation flight",
+    [
+      field("Cause", cause, "Art. VIII §II ¶1, ¶4"),
+      field("Medical emergency of the observed Party's crew or monitors", crew, "Art. VIII §II ¶5(C)"),
+      field("Whether it counts, where the observing Party decides", counts, "Art. VIII §II ¶5–6"),
+    ],
+    "Curtail",
+    () => send(body()),
+    cancel,
+  );
+}
+
+function explanationForm(f, s, send, cancel) {
+  const text = h("textarea", { rows: 4, name: "text", required: true, maxlength: "4000" });
+  return stepForm(s.label, [field("Written explanation, to all States Parties", text, s.citation)], "Send", () => send({ text: text.value.trim() }), cancel);
+}
+
 const FORMS = {
   mission_plan: missionPlanForm,
   changes: changesForm,
   decline: declineForm,
   prohibit: prohibitForm,
   report: reportForm,
+  finding: findingForm,
+  cancel: cancelForm,
+  curtail: curtailForm,
+  explanation: explanationForm,
 };
 
 function clearInvalid(form) {
