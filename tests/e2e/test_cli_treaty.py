@@ -57,6 +57,9 @@ def test_max_flights(capsys, monkeypatch) -> None:
         capsys, monkeypatch, "treaty", "max-flights", "DEU", "POL", "--year", "2019", "--json"
     )
     assert out["max"] == 3 and out["citation"] == "Art. III §I ¶10"  # min(6, 3)
+    # the treaty's words for the two Parties, as in every other JSON output
+    assert out["observing_party"] == "DEU" and out["observed_party"] == "POL"
+    assert "observer" not in out
 
 
 def test_deadlines(capsys, monkeypatch) -> None:
@@ -109,16 +112,18 @@ def test_distribute_from_a_csv(capsys, monkeypatch, tmp_path) -> None:
         capsys, monkeypatch, "treaty", "distribute", str(requests), "--year", "2019", "--json"
     )
     assert out["status"] == "proposal" and out["citation"] == "Ann. L §II ¶3"
-    asked = {a["observing"]: a for a in out["allocations"] if not a["from_previous_year"]}
+    asked = {a["observing_party"]: a for a in out["allocations"] if not a["from_previous_year"]}
     assert set(asked) == {"DEU", "FRA"}
     rules = {r["rule"] for r in asked["FRA"]["reasons"]}
     assert "fifty_percent_rule" in rules  # FRA cut to ceil(6 / 2) by Art. III §I ¶10
     # Art. III §I ¶7: the others' previous distribution stands, e.g. Poland over Germany
     carried = {
-        (a["observing"], a["observed"]) for a in out["allocations"] if a["from_previous_year"]
+        (a["observing_party"], a["observed_party"])
+        for a in out["allocations"]
+        if a["from_previous_year"]
     }
     assert ("POL", "DEU") in carried and ("DEU", "BLR-RUS") not in carried
-    over_poland = sum(a["granted"] for a in out["allocations"] if a["observed"] == "POL")
+    over_poland = sum(a["granted"] for a in out["allocations"] if a["observed_party"] == "POL")
     assert over_poland <= 6  # what Poland must accept after the phase-in (Ann. A §II ¶3)
 
 
@@ -130,11 +135,11 @@ def test_ann_l_ii_distribute_names_russia_as_part_of_its_group_in_2019(
     _, out, _ = cli(
         capsys, monkeypatch, "treaty", "distribute", str(requests), "--year", "2019", "--json"
     )
-    mine = [a for a in out["allocations"] if a["observing"] == "BLR-RUS"]
+    mine = [a for a in out["allocations"] if a["observing_party"] == "BLR-RUS"]
     assert mine == [
         {
-            "observing": "BLR-RUS",
-            "observed": "DEU",
+            "observing_party": "BLR-RUS",
+            "observed_party": "DEU",
             "requested": 2,
             "granted": 2,
             "from_previous_year": False,

@@ -167,7 +167,7 @@ def test_art_iii_quotas_used_and_remaining_count_the_flights(world: World) -> No
     assert after["holder"] == "DEU"
     assert after["active"]["used"] == before["active"]["used"] + 1
     assert after["active"]["remaining"] == after["active"]["total"] - after["active"]["used"]
-    pol = next(r for r in after["individual"] if r["observed"] == "POL")
+    pol = next(r for r in after["individual"] if r["observed_party"] == "POL")
     assert pol["used"] == 1 and pol["fifty_percent_bound"] >= 1
     observed = world.call("POL", "GET", "/api/quota-usage", params={"year": 2026}).json()
     assert observed["passive"]["accepted"] == 1

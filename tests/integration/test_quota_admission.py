@@ -70,7 +70,7 @@ def test_ann_a_i_2_each_of_the_32_current_parties_notifies_and_is_observed(
         target = codes[(i + 1) % len(codes)]
         eta = now + timedelta(hours=96 + 100 * i)  # one at a time over Benelux (Art. VI §I ¶3)
         flight = svc.notify(who[code], {"observed": target, "eta": eta})
-        observed_by[target] = flight["observing"]
+        observed_by[target] = flight["observing_party"]
     assert sorted(observed_by) == sorted(codes)  # everyone observed, everyone observing
 
 

@@ -264,7 +264,7 @@ export function start(section) {
   }
 
   function renderFlight(doc) {
-    const observing = doc.observing === me;
+    const observing = doc.observing_party === me;
     const out = [];
     if (observing) out.push(uploadForm(doc));
     out.push(...doc.objects.map((o) => objectCard(doc, o)));
@@ -300,7 +300,7 @@ export function start(section) {
         const ann = JSON.parse(annotation.value);
         const bytes = new Uint8Array(await chosen.arrayBuffer()); // WebCrypto hashes whole buffers
         const digest = hex(await sha256(bytes));
-        const details = { observing_party: doc.observing, observed_party: doc.observed, original_set: 1, size: bytes.length };
+        const details = { observing_party: doc.observing_party, observed_party: doc.observed_party, original_set: 1, size: bytes.length };
         const signed = await signEvent(key, event("ingest", me, digest, String(ann.flight_reference || "").slice(0, 6), details));
         await new Promise((resolve, reject) => {
           const xhr = new XMLHttpRequest();
@@ -351,11 +351,11 @@ export function start(section) {
       eventsList(o),
     );
     const actions = h("div", { class: "actions" });
-    if (doc.observing === me && !o.holders.some((x) => x.role === "duplicate" && x.party === doc.observed)) {
+    if (doc.observing_party === me && !o.holders.some((x) => x.role === "duplicate" && x.party === doc.observed_party)) {
       actions.append(actionButton("Deliver the observed Party's duplicate", () => deliver(o, null)));
     }
     if (mine) actions.append(actionButton("Download", () => download(o)));
-    if (doc.observing !== me && doc.observed !== me && !mine) actions.append(requestForm(o));
+    if (doc.observing_party !== me && doc.observed_party !== me && !mine) actions.append(requestForm(o));
     card.append(actions);
     return card;
   }
@@ -399,7 +399,7 @@ export function start(section) {
         o.requests.map((r) => {
           const findings = (r.decision?.findings || []).map((f) => h("li", {}, `${f.message} (${f.citation})`));
           const item = h("li", { "data-testid": "copy-request" }, `#${r.id} by ${r.requester}, ${fmtUtc(r.requested_at)}: `, h("strong", {}, r.state), findings.length ? h("ul", {}, findings) : null);
-          if (r.state === "requested" && doc.observing === me) item.append(" ", actionButton("Deliver", () => deliver(o, r)));
+          if (r.state === "requested" && doc.observing_party === me) item.append(" ", actionButton("Deliver", () => deliver(o, r)));
           return item;
         }),
       ),
@@ -440,7 +440,7 @@ export function start(section) {
       e.preventDefault();
       fill($("custody-error"));
       try {
-        const request = { observing_party: o.observing, observed_party: o.observed, flight_date: a.flight_date, sensor: a.sensor, duplicate_medium: medium.value, portions: [{ start: start.value, end: end.value }] };
+        const request = { observing_party: o.observing_party, observed_party: o.observed_party, flight_date: a.flight_date, sensor: a.sensor, duplicate_medium: medium.value, portions: [{ start: start.value, end: end.value }] };
         const digest = hex(await sha256(utf8.encode(canonical({ ...request, requesting_party: me }))));
         const signed = await signEvent(key, event("requested", me, o.sha256, o.flight_reference, { request_sha256: digest }));
         await signedCall(`/api/data/${o.sha256}/requests`, "POST", [signed], request);
@@ -488,7 +488,7 @@ export function start(section) {
     const select = $("custody-flight");
     try {
       const flights = await call("/api/flights");
-      fill(select, h("option", { value: "" }, "Choose a flight…"), flights.map((f) => h("option", { value: f.id }, `${f.observing} over ${f.observed} · ${f.state} · ${f.id}`)));
+      fill(select, h("option", { value: "" }, "Choose a flight…"), flights.map((f) => h("option", { value: f.id }, `${f.observing_party} over ${f.observed_party} · ${f.state} · ${f.id}`)));
     } catch (error) {
       showError(error);
     }

@@ -103,7 +103,7 @@ export function start(section) {
         h(
           "h2",
           { id: titleId },
-          `${f.observing} observes ${f.observed}`,
+          `${f.observing_party} observes ${f.observed_party}`,
           h("span", { class: "muted small" }, ` · ETA ${fmtUtc(f.eta)}`),
         ),
         h(
@@ -460,7 +460,7 @@ export function start(section) {
         closeNotify();
         await load({ force: true });
         section.dataset.notified = flight.id;
-        status($("flights-status"), "ok", `Notified: flight ${flight.id} over ${flight.observed}.`);
+        status($("flights-status"), "ok", `Notified: flight ${flight.id} over ${flight.observed_party}.`);
       } catch (err) {
         fill(error, problemBox(err));
         markInvalid(form, err);
@@ -613,7 +613,7 @@ function planPanel(f) {
         change ? diffTable(change) : null,
         agreed ? h("p", { class: "ok", "data-testid": "agreed-version" }, `Agreed: version ${agreed.number}, signed by ${(agreed.details.signed_by || []).join(" and ")}.`) : null,
       );
-      drawRoutes(mapEl, mission, change, f.observed);
+      drawRoutes(mapEl, mission, change, f.observed_party);
     } catch (error) {
       fill(body, problemBox(error));
     }
@@ -682,7 +682,7 @@ async function drawRoutes(el, mission, change, observed) {
 function openInPlanner(f, v) {
   shared.openVersion = {
     route: v.route,
-    observed: f.observed_holder || f.observed,
+    observed: f.observed_holder || f.observed_party,
     airfield: v.details.open_skies_airfield || f.notification?.open_skies_airfield || f.notification?.point_of_entry,
     date: (v.details.planned_start || "").slice(0, 10) || shared.me.on,
     label: `version ${v.number} (${v.kind.replaceAll("_", " ")})`,
@@ -748,7 +748,7 @@ function missionPlanForm(f, s, send, cancel) {
         return Promise.resolve();
       };
       if (requires.observed && !requires.observed.includes(p.observed)) {
-        return refuse("mission_plan_observed", requires.citation, `this route is planned over ${p.observed}; the flight observes ${f.observed}`);
+        return refuse("mission_plan_observed", requires.citation, `this route is planned over ${p.observed}; the flight observes ${f.observed_party}`);
       }
       const day = localInputToUtc(start.value).slice(0, 10);
       if (requires.same_day_as_start && p.date !== day) {

@@ -335,7 +335,7 @@ export function start(section) {
                 u.individual.map((r) =>
                   h(
                     "tr",
-                    { "data-observed": r.observed, title: r.basis },
+                    { "data-observed": r.observed_party, title: r.basis },
                     h("td", {}, r.name),
                     h("td", { class: "num" }, String(r.individual_quota)),
                     h("td", { class: "num" }, String(r.fifty_percent_bound)),

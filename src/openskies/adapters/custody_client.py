@@ -139,8 +139,8 @@ class CustodyClient:
             digest.hexdigest(),
             size,
             reference,
-            flight["observing"],
-            flight["observed"],
+            flight["observing_party"],
+            flight["observed_party"],
         )
         raw = json.dumps(annotation).encode()
         headers = {

@@ -202,8 +202,8 @@ class FlightOut(_Out):
     """
 
     id: str
-    observing: str
-    observed: str
+    observing_party: str
+    observed_party: str
     observing_holder: str
     observed_holder: str
     quota_year: int
@@ -470,7 +470,7 @@ class QuotaOut(_Out):
 class IndividualQuotaOut(_Out):
     """An individual active quota over one observed Party, with the 50 % rule."""
 
-    observed: str
+    observed_party: str
     name: str
     individual_quota: int
     basis: str
@@ -593,8 +593,8 @@ class CustodyObjectOut(_Out):
     sha256: str
     size: int
     flight_reference: str | None
-    observing: str
-    observed: str
+    observing_party: str
+    observed_party: str
     annotation: dict[str, Any]
     footprints: list[dict[str, Any]]
     created_at: str
@@ -607,8 +607,8 @@ class FlightCustodyOut(_Out):
     """A flight's objects."""
 
     flight: str
-    observing: str
-    observed: str
+    observing_party: str
+    observed_party: str
     objects: list[CustodyObjectOut]
 
 
@@ -619,8 +619,8 @@ class ObjectInfoOut(_Out):
     size: int
     flight_id: str | None
     flight_reference: str | None
-    observing: str
-    observed: str
+    observing_party: str
+    observed_party: str
     duplicate_recipients: list[str]
     copy_sha256: str | None
 

@@ -184,14 +184,19 @@ def quotas(
 
 @app.command("max-flights")
 def max_flights_command(
-    observer: Annotated[str, typer.Argument(help="Observing Party: a State or holder code.")],
-    observed: Annotated[str, typer.Argument(help="Observed Party: a State or holder code.")],
+    observing_party: Annotated[
+        str, typer.Argument(help="Observing Party: a State or holder code.")
+    ],
+    observed_party: Annotated[str, typer.Argument(help="Observed Party: a State or holder code.")],
     year_text: Annotated[str, typer.Option("--year", help="Quota year.")],
     total_active_text: Annotated[
         str | None,
         typer.Option(
             "--total-active",
-            help="The observer's total active quota (default: its passive quota, the ¶5 ceiling).",
+            help=(
+                "The observing Party's total active quota "
+                "(default: its passive quota, the ¶5 ceiling)."
+            ),
         ),
     ] = None,
     as_json: JsonOption = False,
@@ -201,16 +206,16 @@ def max_flights_command(
     total_active = (
         parse_int(total_active_text, "--total-active") if total_active_text is not None else None
     )
-    result = max_flights(_data(), observer, observed, year, total_active)
+    result = max_flights(_data(), observing_party, observed_party, year, total_active)
     out = {
-        "observer": result.observing,
-        "observed": result.observed,
+        "observing_party": result.observing,
+        "observed_party": result.observed,
         "year": result.year,
         "max": result.max,
         "citation": result.citation.text,
-        "observer_total_active": result.total_active,
-        "observer_total_active_basis": result.total_active_basis,
-        "observed_total_passive": result.observed_total_passive,
+        "observing_party_total_active": result.total_active,
+        "observing_party_total_active_basis": result.total_active_basis,
+        "observed_party_total_passive": result.observed_total_passive,
     }
     if as_json:
         print_json(out)
@@ -322,8 +327,8 @@ def distribute_command(
         ),
         "allocations": [
             {
-                "observing": a.observing,
-                "observed": a.observed,
+                "observing_party": a.observing,
+                "observed_party": a.observed,
                 "requested": a.requested,
                 "granted": a.granted,
                 "from_previous_year": (a.observing, a.observed) in previous,

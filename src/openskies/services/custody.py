@@ -235,8 +235,8 @@ class CustodyService:
                     "sha256": o.sha256,
                     "size": o.size,
                     "flight_reference": o.flight_reference,
-                    "observing": o.observing,
-                    "observed": o.observed,
+                    "observing_party": o.observing,
+                    "observed_party": o.observed,
                     "annotation": o.annotation,
                     "footprints": frame_footprints(parse_annotation(o.annotation)),
                     "created_at": format_utc(o.created_at),
@@ -263,8 +263,8 @@ class CustodyService:
                 )
             return {
                 "flight": flight_id,
-                "observing": flight.observing,
-                "observed": flight.observed,
+                "observing_party": flight.observing,
+                "observed_party": flight.observed,
                 "objects": list(out.values()),
             }
 
@@ -412,8 +412,8 @@ class CustodyService:
                 "size": obj.size,
                 "flight_id": obj.flight_id,
                 "flight_reference": obj.flight_reference or None,
-                "observing": obj.observing,
-                "observed": obj.observed,
+                "observing_party": obj.observing,
+                "observed_party": obj.observed,
                 "duplicate_recipients": recipients or [flight.observed],
                 "copy_sha256": copy[0] if copy else None,
             }

@@ -385,8 +385,8 @@ class MissionService:
     def _view(self, session: Session, row: FlightRow, role: Role, now: datetime) -> dict[str, Any]:
         view: dict[str, Any] = {
             "id": row.id,
-            "observing": row.observing,
-            "observed": row.observed,
+            "observing_party": row.observing,
+            "observed_party": row.observed,
             "observing_holder": row.observing_holder,
             "observed_holder": row.observed_holder,
             "quota_year": row.quota_year,

@@ -62,7 +62,7 @@ def quota_usage(missions: Any, actor: Delegation, year: int) -> dict[str, Any]:
         bound = fifty_percent_bound(total_active, passive.get(other.code) or 0)
         rows.append(
             {
-                "observed": other.code,
+                "observed_party": other.code,
                 "name": other.name,
                 "individual_quota": individual.flights,
                 "basis": individual.basis,
