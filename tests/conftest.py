@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
 
 from openskies.adapters.decisions import treaty_data_with
+from openskies.services.commands import NotifyFlight, PersonParticulars, PreFlightInspection
 from openskies.treaty import TreatyData, load_treaty_data
 
 TEST_DECISIONS = Path(__file__).parent / "fixtures" / "decisions"
@@ -57,3 +59,24 @@ class TickingClock:
 def STOPPED() -> float:
     """A clock that never moves: a search given it is bounded by its iterations only."""
     return 0.0
+
+
+def notification(**fields: Any) -> NotifyFlight:
+    """A notification command for service-level tests: the given fields (as the API's JSON
+    names them), the other ¶5 items filled in; no point of entry unless given."""
+    personnel = (
+        PersonParticulars(
+            "A. Schmidt", "F", "1980-02-01", "Bonn", "C01X00T47", "DEU", "mission commander"
+        ),
+    )
+    eta: datetime = fields.pop("eta")
+    defaults: dict[str, Any] = {
+        "point_of_entry": "",
+        "pre_flight_inspection": PreFlightInspection("the point of entry", eta),
+        "diplomatic_clearance": "TEST-1",
+        "aircraft": "A319OH 15+03",
+        "approximate_distance_km": 1000.0,
+        "personnel": personnel,
+    }
+    transit = tuple(fields.pop("transit", ()))
+    return NotifyFlight(eta=eta, transit=transit, **{**defaults, **fields})

@@ -15,7 +15,7 @@ from openskies.services.audit import append_audit, verify_audit
 from openskies.services.clock import FixedClock
 from openskies.services.delegations import create_delegation
 from openskies.services.missions import MissionService
-from tests.conftest import fixture_data
+from tests.conftest import fixture_data, notification
 
 START = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 
@@ -77,7 +77,7 @@ def test_concurrent_notifications_never_exceed_the_passive_quota(database_url: s
         }
         barrier.wait()
         try:
-            service.notify(delegations[code], notice)
+            service.notify(delegations[code], notification(**notice))
         except Refusal as exc:
             return exc.findings[0].rule
         return "accepted"

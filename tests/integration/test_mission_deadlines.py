@@ -14,7 +14,7 @@ from openskies.missions.errors import Refusal
 from openskies.services.clock import FixedClock
 from openskies.services.delegations import Delegation, create_delegation
 from openskies.services.missions import MissionService
-from tests.conftest import fixture_data
+from tests.conftest import fixture_data, notification
 
 START = datetime(2027, 3, 1, 8, 0, tzinfo=UTC)
 ROUTE = {
@@ -41,7 +41,7 @@ def env(database_url: str) -> Iterator[tuple[MissionService, dict[str, Delegatio
 def _notify(svc: MissionService, who: dict[str, Delegation], **extra: Any) -> str:
     eta = svc.clock.now() + timedelta(hours=96)
     notice = {"observed": "POL", "point_of_entry": "pol-warszawa-okecie", "eta": eta, **extra}
-    return svc.notify(who["DEU"], notice)["id"]
+    return svc.notify(who["DEU"], notification(**notice))["id"]
 
 
 def _breaches(view: dict[str, Any]) -> dict[str, str]:
@@ -104,15 +104,15 @@ def test_art_iii_i_5_active_quota_not_above_the_passive_quota(env) -> None:
     for index, observed in enumerate(("DEU", "POL")):
         eta = START + timedelta(days=5 + 10 * index)
         entry = {"DEU": "deu-koln-bonn", "POL": "pol-warszawa-okecie"}[observed]
-        svc.notify(who["PRT"], {"observed": observed, "point_of_entry": entry, "eta": eta})
+        svc.notify(who["PRT"], notification(observed=observed, point_of_entry=entry, eta=eta))
     with pytest.raises(Refusal) as refused:
         svc.notify(
             who["PRT"],
-            {
-                "observed": "FRA",
-                "point_of_entry": "fra-orleans-bricy",
-                "eta": START + timedelta(days=40),
-            },
+            notification(
+                observed="FRA",
+                point_of_entry="fra-orleans-bricy",
+                eta=START + timedelta(days=40),
+            ),
         )
     finding = refused.value.findings[0]
     assert (finding.rule, finding.citation.text) == ("active_not_above_passive", "Art. III §I ¶5")
@@ -123,19 +123,19 @@ def test_a_prohibited_flight_frees_the_quota_again(env) -> None:
     svc, who = env
     fid = svc.notify(
         who["DEU"],
-        {
-            "observed": "PRT",
-            "point_of_entry": "prt-lisboa-international",
-            "eta": START + timedelta(days=4),
-        },
+        notification(
+            observed="PRT",
+            point_of_entry="prt-lisboa-international",
+            eta=START + timedelta(days=4),
+        ),
     )["id"]
     svc.step(who["PRT"], fid, "prohibit", {"grounds": "treaty_breach", "facts": "aircraft"})
     again = svc.notify(
         who["DEU"],
-        {
-            "observed": "PRT",
-            "point_of_entry": "prt-lisboa-international",
-            "eta": START + timedelta(days=20),
-        },
+        notification(
+            observed="PRT",
+            point_of_entry="prt-lisboa-international",
+            eta=START + timedelta(days=20),
+        ),
     )
     assert again["state"] == "notified"

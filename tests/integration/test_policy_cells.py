@@ -21,7 +21,7 @@ from openskies.missions.policy import Action, Role, allowed
 from openskies.services.clock import FixedClock
 from openskies.services.delegations import Delegation, create_delegation
 from openskies.services.missions import MissionService
-from tests.conftest import fixture_data
+from tests.conftest import fixture_data, notification
 
 ROLE_STATE = {
     Role.OBSERVING: "DEU",
@@ -52,7 +52,7 @@ class Flight:
             "eta": self.eta,
             "transit": ["POL"],
         }
-        self.id = service.notify(who["DEU"], notice)["id"]
+        self.id = service.notify(who["DEU"], notification(**notice))["id"]
 
     def step(self, state: str, name: str, **body: Any) -> None:
         self.service.step(self.who[state], self.id, name, body)
@@ -264,5 +264,6 @@ def test_notify_is_refused_to_a_state_that_is_not_a_party(world: PolicyWorld) ->
     world.clock.at = datetime(2031, 6, 1, tzinfo=UTC)
     with pytest.raises(Forbidden, match="not a State Party"):
         world.service.notify(
-            world.who["USA"], {"observed": "UKR", "eta": datetime(2031, 6, 10, tzinfo=UTC)}
+            world.who["USA"],
+            notification(observed="UKR", eta=datetime(2031, 6, 10, tzinfo=UTC)),
         )

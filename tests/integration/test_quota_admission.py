@@ -13,7 +13,7 @@ from openskies.services.clock import FixedClock
 from openskies.services.delegations import Delegation, create_delegation
 from openskies.services.missions import MissionService
 from openskies.treaty import TreatyData, load_treaty_data, parties_on
-from tests.conftest import fixture_data
+from tests.conftest import fixture_data, notification
 from tests.unit.missions.test_admission import with_separate_group
 
 
@@ -35,11 +35,11 @@ def test_ann_a_ii_1_germany_refused_over_poland_in_2002_accepted_over_belarus_ru
     who = _delegations(sessions, data, ["DEU"], now)
     svc = MissionService(sessions, data, FixedClock(now))
     with pytest.raises(Refusal) as refused:
-        svc.notify(who["DEU"], {"observed": "POL", "eta": now + timedelta(hours=96)})
+        svc.notify(who["DEU"], notification(observed="POL", eta=now + timedelta(hours=96)))
     finding = refused.value.findings[0]
     assert finding.rule == "individual_active_quota"
     assert finding.citation.text.startswith("Ann. A §II")
-    flight = svc.notify(who["DEU"], {"observed": "RUS", "eta": now + timedelta(hours=96)})
+    flight = svc.notify(who["DEU"], notification(observed="RUS", eta=now + timedelta(hours=96)))
     assert flight["observed_holder"] == "BLR-RUS"
 
 
@@ -51,7 +51,7 @@ def test_ann_a_i_2_without_a_recorded_decision_the_refusal_says_how_to_record_it
     who = _delegations(sessions, data, ["SWE"], now)
     svc = MissionService(sessions, data, FixedClock(now))
     with pytest.raises(Refusal) as refused:
-        svc.notify(who["SWE"], {"observed": "DEU", "eta": now + timedelta(hours=96)})
+        svc.notify(who["SWE"], notification(observed="DEU", eta=now + timedelta(hours=96)))
     assert refused.value.findings[0].citation.text == "Ann. A §I ¶2"
     assert "OPENSKIES_DECISIONS_DIR" in str(refused.value)
 
@@ -69,7 +69,7 @@ def test_ann_a_i_2_each_of_the_32_current_parties_notifies_and_is_observed(
     for i, code in enumerate(codes):
         target = codes[(i + 1) % len(codes)]
         eta = now + timedelta(hours=96 + 100 * i)  # one at a time over Benelux (Art. VI §I ¶3)
-        flight = svc.notify(who[code], {"observed": target, "eta": eta})
+        flight = svc.notify(who[code], notification(observed=target, eta=eta))
         observed_by[target] = flight["observing_party"]
     assert sorted(observed_by) == sorted(codes)  # everyone observed, everyone observing
 
@@ -84,7 +84,7 @@ def test_art_iii_ii_2_d_flights_over_a_separate_quota_group_counted_by_the_servi
     data = with_separate_group(load_treaty_data(), "UKR", "POL")
     who = _delegations(sessions, data, ["DEU"], now)
     svc = MissionService(sessions, data, FixedClock(now))
-    svc.notify(who["DEU"], {"observed": "POL", "eta": now + timedelta(days=4)})
+    svc.notify(who["DEU"], notification(observed="POL", eta=now + timedelta(days=4)))
     with pytest.raises(Refusal) as refused:
-        svc.notify(who["DEU"], {"observed": "UKR", "eta": now + timedelta(days=10)})
+        svc.notify(who["DEU"], notification(observed="UKR", eta=now + timedelta(days=10)))
     assert [f.citation.text for f in refused.value.findings] == ["Art. III §II ¶2(D)"]

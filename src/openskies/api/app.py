@@ -143,11 +143,10 @@ def _install_routes(app: FastAPI) -> None:
 
     @app.post("/api/flights", status_code=201, **FLIGHT)
     def notify(body: NotificationIn, who: Me, svc: Svc) -> dict[str, Any]:
-        notice = body.model_dump()
-        findings = check_notification(notice, svc.clock.now().date())  # every ¶5 item
+        findings = check_notification(body.model_dump(), svc.clock.now().date())  # every ¶5 item
         if findings:
             raise Refusal(findings, field=findings[0].rule)
-        return svc.notify(who, notice)
+        return svc.notify(who, body.command())
 
     @app.get("/api/flights")
     def flights(who: Me, svc: Svc) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ import anyio.from_thread
 import anyio.to_thread
 from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
 
 from openskies.api.deps import authenticated, custody, ledger
 from openskies.api.responses import (
@@ -48,6 +49,7 @@ from openskies.api.validated import (
 )
 from openskies.custody import SignedEvent
 from openskies.errors import InputError
+from openskies.services.commands import Cosign
 from openskies.services.custody import CustodyService
 from openskies.services.delegations import Delegation
 from openskies.services.ledger import LedgerService, parse_signed_events
@@ -229,11 +231,21 @@ def consistency(
     return log.consistency(first, second)
 
 
+class CosignIn(BaseModel):
+    """A witness's cosignature of the stored tree head of ``tree_size`` entries."""
+
+    model_config = ConfigDict(extra="forbid")
+    tree_size: int = Field(ge=0)
+    root_hash: str = Field(pattern=r"^[0-9a-f]{64}$", description="hex, as the head has it")
+    key_id: str = Field(min_length=1, max_length=128, description="the witness's key")
+    signature: str = Field(min_length=1, max_length=200, description="base64 Ed25519")
+
+
 @router.post("/ledger/cosignatures", status_code=201, response_model=CosignatureOut)
-def cosign(body: dict[str, Any], who: Me, svc: Custody, log: Ledger) -> dict[str, Any]:
+def cosign(body: CosignIn, who: Me, svc: Custody, log: Ledger) -> dict[str, Any]:
     """A witness's cosignature of a stored tree head, checked against its registered key."""
     svc.require_party(who)
-    return log.cosign(who, body)
+    return log.cosign(who, Cosign(body.tree_size, body.key_id, body.root_hash, body.signature))
 
 
 @router.get("/ledger/export", response_model=LedgerExportOut)

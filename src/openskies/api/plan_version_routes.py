@@ -19,6 +19,7 @@ from openskies.api.deps import authenticated, service
 from openskies.api.responses import LiveOut, QuotaUsageOut, ReportDraftOut
 from openskies.api.validated import OptionalYear
 from openskies.missions.plans import route_diff
+from openskies.services.commands import PlanDraft
 from openskies.services.delegations import Delegation
 from openskies.services.missions import MissionService
 from openskies.services.plans import PlanService
@@ -52,6 +53,20 @@ class PlanIn(BaseModel):
     sensors: list[str] | None = Field(default=None, max_length=20)
     sites: list[dict[str, Any]] | None = Field(default=None, max_length=5000)
     check: dict[str, Any] | None = Field(default=None, description="the planner's check")
+
+    def command(self) -> PlanDraft:
+        """The plan as the plan service's command."""
+        return PlanDraft(
+            name=self.name,
+            observed=self.observed,
+            route=self.route,
+            airfield=self.airfield,
+            date=self.date,
+            hagl_m=self.hagl_m,
+            sensors=None if self.sensors is None else tuple(self.sensors),
+            sites=None if self.sites is None else tuple(self.sites),
+            check=self.check,
+        )
 
 
 class VersionSummary(BaseModel):
@@ -120,7 +135,7 @@ class ReadOut(BaseModel):
 @router.post("/plans", status_code=201, response_model=PlanOut)
 def save_plan(body: PlanIn, who: Me, svc: Plans) -> dict[str, Any]:
     """Save a new named plan: its first version."""
-    return svc.save(who, body.model_dump())
+    return svc.save(who, body.command())
 
 
 @router.get("/plans", response_model=list[PlanOut])
@@ -158,7 +173,7 @@ def get_plan(plan_id: str, who: Me, svc: Plans) -> dict[str, Any]:
 @router.post("/plans/{plan_id}/versions", status_code=201, response_model=PlanOut)
 def save_version(plan_id: str, body: PlanIn, who: Me, svc: Plans) -> dict[str, Any]:
     """Save the plan again: a new version, the earlier ones unchanged."""
-    return svc.add_version(who, plan_id, body.model_dump())
+    return svc.add_version(who, plan_id, body.command())
 
 
 @router.get("/plans/{plan_id}/versions/{number}", response_model=VersionOut)

@@ -9,6 +9,8 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from openskies.api.validated import check_json
+from openskies.services import commands
+from openskies.services.commands import NotifyFlight, PersonParticulars
 
 LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 """No time of a flight lies beyond this: a bound that keeps the arithmetic finite."""
@@ -85,6 +87,25 @@ class NotificationIn(_Strict):
     transit: list[str] = Field(
         default_factory=list, max_length=20, description="States Parties transited (Art. VII ¶2)"
     )
+
+    def command(self) -> NotifyFlight:
+        """The notification as the mission service's command."""
+        inspection = self.pre_flight_inspection
+        return NotifyFlight(
+            observed=self.observed,
+            point_of_entry=self.point_of_entry,
+            eta=self.eta,
+            pre_flight_inspection=commands.PreFlightInspection(inspection.place, inspection.start),
+            diplomatic_clearance=self.diplomatic_clearance,
+            aircraft=self.aircraft,
+            approximate_distance_km=self.approximate_distance_km,
+            personnel=tuple(PersonParticulars(**p.model_dump()) for p in self.personnel),
+            open_skies_airfield=self.open_skies_airfield,
+            departure_to_airfield=self.departure_to_airfield,
+            accommodation=self.accommodation,
+            transport=self.transport,
+            transit=tuple(self.transit),
+        )
 
 
 class MissionPlanIn(_Strict):

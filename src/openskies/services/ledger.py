@@ -47,6 +47,7 @@ from openskies.errors import InputError
 from openskies.missions.errors import Forbidden, NotFound
 from openskies.services.audit import append_audit
 from openskies.services.clock import Clock
+from openskies.services.commands import Cosign
 from openskies.services.delegations import Delegation
 from openskies.treaty import Citation, Finding
 
@@ -345,17 +346,14 @@ class LedgerService:
             path = log.consistency_proof(first, second)
             return {"first": first, "second": second, "path": [h.hex() for h in path]}
 
-    def cosign(self, actor: Delegation, doc: dict[str, Any]) -> dict[str, Any]:
+    def cosign(self, actor: Delegation, cosignature: Cosign) -> dict[str, Any]:
         """Store a witness's cosignature of a stored tree head, checked against its key."""
         now = self.clock.now()
+        size, kid, root = cosignature.tree_size, cosignature.key_id, cosignature.root_hash
         try:
-            size, kid = int(doc["tree_size"]), str(doc["key_id"])
-            signature = base64.b64decode(str(doc["signature"]), validate=True)
-            root = str(doc["root_hash"])
-        except (KeyError, TypeError, ValueError, binascii.Error):
-            raise InputError(
-                "cosignature: tree_size, root_hash, key_id and base64 signature required"
-            ) from None
+            signature = base64.b64decode(cosignature.signature, validate=True)
+        except (ValueError, binascii.Error):
+            raise InputError("signature: base64 of the Ed25519 signature") from None
         with self.sessions.begin() as session:
             row = session.get(TreeHeadRow, size)
             if row is None:

@@ -39,6 +39,7 @@ from openskies.missions.policy import AGREEABLE_RULES, Action, Role, allowed, ci
 from openskies.missions.steps import STEP_ACTIONS, agreeable_rules, next_steps
 from openskies.services.audit import append_audit
 from openskies.services.clock import Clock
+from openskies.services.commands import NotifyFlight
 from openskies.services.delegations import Delegation
 from openskies.services.messages import post_message
 from openskies.services.plans import check_plan_step, record_plan_step
@@ -189,11 +190,11 @@ class MissionService:
 
     # --- notification -----------------------------------------------------------------
 
-    def notify(self, actor: Delegation, notice: dict[str, Any]) -> dict[str, Any]:
+    def notify(self, actor: Delegation, notice: NotifyFlight) -> dict[str, Any]:
         """Notify intent to conduct an observation flight (Art. VI §I ¶5)."""
         now = self.clock.now()
         today = now.date()
-        eta: datetime = notice["eta"]
+        eta = notice.eta
         if not is_state_party(self.data, actor.state, today):
             raise Forbidden.one(
                 "state_party",
@@ -202,7 +203,7 @@ class MissionService:
             )
         observing = resolve_holder(self.data, actor.state, today)
         try:
-            observed = resolve_holder(self.data, notice["observed"], eta.date())
+            observed = resolve_holder(self.data, notice.observed, eta.date())
         except Exception as exc:
             raise Refusal.one("observed_party", "Art. I ¶1", str(exc), field="observed") from None
         if observed.code == observing.code:
@@ -217,12 +218,12 @@ class MissionService:
             actor=actor.state,
             observing=observing.code,
             observed=observed.code,
-            observed_state=str(notice["observed"]).strip().upper(),
+            observed_state=notice.observed.strip().upper(),
             observing_members=observing.members,
             observed_members=observed.members,
             eta=eta,
             now=now,
-            transit=tuple(notice.get("transit", [])),
+            transit=notice.transit,
         )
         with self.sessions.begin() as session:
             outcome = admit(self.data, command, self._count_quotas(session, command))
@@ -232,7 +233,7 @@ class MissionService:
             row = FlightRow(
                 id=flight_id,
                 observing=actor.state,
-                observed=notice["observed"].upper(),
+                observed=notice.observed.upper(),
                 observing_holder=observing.code,
                 observed_holder=observed.code,
                 quota_year=eta.year,
@@ -241,10 +242,10 @@ class MissionService:
                 state=FlightState.NOTIFIED.value,
                 counted=True,
                 demonstration_by=DemonstrationBy.NONE.value,
-                transit=list(notice.get("transit", [])),
+                transit=list(notice.transit),
                 agreed_otherwise=[],
                 times={"notified_at": now.isoformat()},
-                notification=_plain(notice),
+                notification=notice.as_json(),
             )
             session.add(row)
             session.flush()
@@ -261,7 +262,7 @@ class MissionService:
             )
             recipients = sorted({*observed.members, *row.transit} - {actor.state})
             self._message(
-                session, row, "notification", actor.state, recipients, True, _plain(notice), now
+                session, row, "notification", actor.state, recipients, True, row.notification, now
             )
             append_audit(
                 session,
@@ -273,24 +274,23 @@ class MissionService:
             )
             return self._view(session, row, Role.OBSERVING, now)
 
-    def _check_sites(self, notice: dict[str, Any], members: tuple[str, ...]) -> None:
+    def _check_sites(self, notice: NotifyFlight, members: tuple[str, ...]) -> None:
         sites = {s.id: s for s in self.data.sites.values() if s.state in members}
         if not sites:
             return  # no Ann. E record for this State: nothing to check against
-        for key, role in (
-            ("point_of_entry", "point_of_entry"),
-            ("open_skies_airfield", "open_skies_airfield"),
+        for key, value in (
+            ("point_of_entry", notice.point_of_entry),
+            ("open_skies_airfield", notice.open_skies_airfield),
         ):
-            value = notice.get(key)
-            if value is None:
+            if not value:  # the API requires a point of entry; a service-level caller may not
                 continue
             site = sites.get(value)
-            if site is None or role not in site.roles:
-                choices = ", ".join(sorted(i for i, s in sites.items() if role in s.roles))
+            if site is None or key not in site.roles:
+                choices = ", ".join(sorted(i for i, s in sites.items() if key in s.roles))
                 raise Refusal.one(
                     key,
                     "Art. VI §I ¶5(A); Ann. E App.1",
-                    f"{value!r} is not a {role.replace('_', ' ')} of the observed "
+                    f"{value!r} is not a {key.replace('_', ' ')} of the observed "
                     f"Party (one of: {choices})",
                     field=key,
                 )

@@ -30,6 +30,7 @@ from openskies.missions.plans import (
 from openskies.missions.policy import Action, allowed, citation_for
 from openskies.missions.report import draft_report
 from openskies.services.audit import append_audit
+from openskies.services.commands import PlanDraft
 from openskies.services.delegations import Delegation
 from openskies.treaty import Finding, TreatyData, party_members, resolve_holder
 
@@ -305,26 +306,32 @@ class PlanService:
             "versions": [_version_json(v, full=False) for v in versions],
         }
 
-    def save(self, actor: Delegation, body: dict[str, Any]) -> dict[str, Any]:
+    def save(self, actor: Delegation, draft: PlanDraft) -> dict[str, Any]:
         """A new named plan with its first version."""
         now = self.missions.clock.now()
         with self.missions.sessions.begin() as session:
             plan = PlanRow(
                 id=str(uuid.uuid4()),
                 owner=actor.state,
-                name=body["name"],
-                observed=body["observed"],
+                name=draft.name,
+                observed=draft.observed,
                 created_at=now,
             )
             session.add(plan)
             session.flush()
             _add_version(
-                session, plan, VersionKind.DRAFT, actor.state, now, body["route"], _details(body)
+                session,
+                plan,
+                VersionKind.DRAFT,
+                actor.state,
+                now,
+                dict(draft.route),
+                draft.details(),
             )
             append_audit(session, now, actor.state, "plan.save", f"plan:{plan.id}")
             return self._summary(session, plan)
 
-    def add_version(self, actor: Delegation, plan_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    def add_version(self, actor: Delegation, plan_id: str, draft: PlanDraft) -> dict[str, Any]:
         """Save the plan again: a new version; earlier ones stay as they were."""
         now = self.missions.clock.now()
         with self.missions.sessions.begin() as session:
@@ -337,7 +344,13 @@ class PlanService:
                     "propose a changed route",
                 )
             v = _add_version(
-                session, plan, VersionKind.DRAFT, actor.state, now, body["route"], _details(body)
+                session,
+                plan,
+                VersionKind.DRAFT,
+                actor.state,
+                now,
+                dict(draft.route),
+                draft.details(),
             )
             append_audit(
                 session, now, actor.state, "plan.version", f"plan:{plan.id}", {"number": v.number}
@@ -436,12 +449,3 @@ class PlanService:
         """Unread messages per flight for the delegation."""
         with self.missions.reading().begin() as session:
             return unread_by_flight(session, actor.state)
-
-
-def _details(body: dict[str, Any]) -> dict[str, Any]:
-    keys = ("airfield", "date", "hagl_m", "sensors", "sites", "check")
-    out = {k: body.get(k) for k in keys if body.get(k) is not None}
-    day = out.get("date")
-    if isinstance(day, date):
-        out["date"] = day.isoformat()
-    return out
