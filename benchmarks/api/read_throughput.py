@@ -31,6 +31,7 @@ from sqlalchemy import create_engine, text
 
 from openskies.adapters.database import make_engine, make_session_factory, normalise_url, upgrade
 from openskies.services.clock import SystemClock
+from openskies.services.commands import NotifyFlight, PersonParticulars, PreFlightInspection
 from openskies.services.delegations import create_delegation
 from openskies.services.missions import MissionService
 from openskies.treaty import load_treaty_data
@@ -47,9 +48,18 @@ def seed(url: str) -> tuple[dict[str, str], str]:
             who[code], tokens[code] = create_delegation(session, data, code, SystemClock().now())
     service = MissionService(sessions, data, SystemClock())
     eta = datetime.now(UTC) + timedelta(days=5)
-    flight = service.notify(
-        who["DEU"], {"observed": "POL", "eta": eta, "point_of_entry": "pol-warszawa-okecie"}
+    person = PersonParticulars("A. Schmidt", "F", "1980-02-01", "Bonn", "C01X", "DEU", "crew")
+    notice = NotifyFlight(
+        observed="POL",
+        point_of_entry="pol-warszawa-okecie",
+        eta=eta,
+        pre_flight_inspection=PreFlightInspection("pol-warszawa-okecie", eta),
+        diplomatic_clearance="BENCH-1",
+        aircraft="A319OH 15+03",
+        approximate_distance_km=1000.0,
+        personnel=(person,),
     )
+    flight = service.notify(who["DEU"], notice)
     engine.dispose()
     return tokens, flight["id"]
 
