@@ -30,6 +30,7 @@ from openskies.treaty import (
     passive_quotas_in_year,
 )
 from openskies.treaty.active_quotas import individual_quota
+from tests.conftest import notification
 
 YEAR = 2002
 START = datetime(YEAR, 3, 1, 8, 0, tzinfo=UTC)  # exercise time when the replay starts
@@ -96,7 +97,7 @@ def test_replay_of_2002_notifications_refusals_and_counts(
             expected_refusals.append((a, b, broken))
         observer, observed = who[DELEGATION.get(a, a)], DELEGATION.get(b, b)
         try:
-            flight = svc.notify(observer, {"observed": observed, "eta": eta})
+            flight = svc.notify(observer, notification(observed=observed, eta=eta))
         except Refusal as refused:
             refusals.append((a, b, {f.rule for f in refused.findings}))
             continue
@@ -122,7 +123,7 @@ def test_replay_of_2002_notifications_refusals_and_counts(
         assert usage["active"]["used"] == active[h], h
         assert usage["passive"]["accepted"] == accepted[h], h
         for row in usage["individual"]:
-            assert row["used"] == pair[h, row["observed"]], (h, row["observed"])
+            assert row["used"] == pair[h, row["observed_party"]], (h, row["observed_party"])
     # Spain, with no active quota in 2002, received a copy of every notice and prohibition
     kinds = Counter(m["kind"] for m in svc.messages(who["ESP"], "inbox"))
     assert (kinds["notification"], kinds["prohibition"]) == (admitted, prohibited)
