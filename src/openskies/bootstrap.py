@@ -162,7 +162,7 @@ def open_services(
         if clock is None:
             if settings.clock_start is not None:
                 start_exercise(sessions, settings.clock_start, SystemClock().now())
-            clock = exercise_clock(sessions) or SystemClock()
+            clock = exercise_clock(reads) or SystemClock()
         data = data or deployment_treaty_data(settings)
         territories = territories or shipped_territories
         store = store or make_object_store(settings.object_store_location())

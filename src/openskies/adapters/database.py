@@ -7,6 +7,7 @@ else a SQLite file in the data directory). Writers on SQLite take the write lock
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ __all__ = [
 ]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+_WRITER = "openskies.writer"  # in a SQLite connection's info: it holds the writers' mutex
 
 
 def sqlite_file(url: str) -> Path | None:
@@ -67,10 +69,23 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
+        # The writers of this process wait for each other on a mutex, handed over at once,
+        # rather than in SQLite's busy handler, which sleeps up to 100 ms between tries
+        # (other processes still wait there: the database's lock is the lock). The mutex
+        # is taken at BEGIN IMMEDIATE and released when the connection returns to the pool.
+        writers = threading.Lock()
+
         @event.listens_for(engine, "begin")
         def _on_begin(connection: Any) -> None:
             deferred = connection.get_execution_options().get("read_only", False)
+            if not deferred and writers.acquire(timeout=30):
+                connection.info[_WRITER] = True
             connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
+
+        @event.listens_for(engine, "checkin")
+        def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+            if record.info.pop(_WRITER, False):
+                writers.release()
 
         return engine
     options = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20, **kwargs}

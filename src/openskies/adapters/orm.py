@@ -15,6 +15,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -105,6 +106,7 @@ class FlightRow(Base):
     """An observation flight: the notification and where it stands."""
 
     __tablename__ = "flights"
+    __table_args__ = (Index("ix_flights_eta_id", "eta", "id"),)  # pages by ETA (0006_i13p)
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     observing: Mapped[str] = mapped_column(String(3), index=True)
     observed: Mapped[str] = mapped_column(String(3), index=True)
@@ -145,6 +147,7 @@ class MessageRow(Base):
     """A notification between delegations, as JSON and as OSCC-style text."""
 
     __tablename__ = "messages"
+    __table_args__ = (Index("ix_messages_sender_id", "sender", "id"),)  # outbox pages (0006_i13p)
     id: Mapped[int] = mapped_column(primary_key=True)
     flight_id: Mapped[str | None] = mapped_column(ForeignKey("flights.id"), index=True)
     kind: Mapped[str] = mapped_column(String(40))

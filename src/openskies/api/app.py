@@ -11,15 +11,16 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractContextManager, asynccontextmanager
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from openskies import __version__
+from openskies.api.answers import answer
 from openskies.api.campaign_routes import router as campaign_router
 from openskies.api.custody_routes import router as custody_router
-from openskies.api.deps import Unauthorised, authenticated, service
+from openskies.api.deps import Unauthorised, authenticated, credentials, service
 from openskies.api.edge import EdgeGuard, problem, problems_for_http_errors
 from openskies.api.flight_step_routes import router as flight_step_router
 from openskies.api.openapi import declare_problems
@@ -42,7 +43,7 @@ from openskies.errors import InputError, OpenSkiesError
 from openskies.missions.errors import NotFound, Refusal
 from openskies.missions.notification import check_notification
 from openskies.services.container import Services
-from openskies.services.delegations import Delegation
+from openskies.services.delegations import Credentials, Delegation
 from openskies.services.missions import MissionService
 from openskies.treaty import is_state_party
 from openskies.web import static_dir
@@ -119,6 +120,8 @@ def _install_errors(app: FastAPI) -> None:
 Me = Annotated[Delegation, Depends(authenticated)]
 FLIGHT: dict[str, Any] = {"response_model": FlightOut, "response_model_exclude_unset": True}
 """A flight as the role may see it: the keys it may not see stay absent."""
+# the bearer token, checked by the service in the request's own transaction
+Caller = Annotated[Credentials, Depends(credentials)]
 Svc = Annotated[MissionService, Depends(service)]
 
 
@@ -153,8 +156,8 @@ def _install_routes(app: FastAPI) -> None:
         return svc.list_flights(who)
 
     @app.get("/api/flights/{flight_id}", **FLIGHT)
-    def flight(flight_id: FlightId, who: Me, svc: Svc) -> dict[str, Any]:
-        return svc.get_flight(who, flight_id)
+    def flight(flight_id: FlightId, who: Caller, svc: Svc) -> Response:
+        return answer(FlightOut, svc.get_flight(who, flight_id), exclude_unset=True)
 
     def plain_step(name: str) -> None:
         def handler(flight_id: FlightId, who: Me, svc: Svc) -> dict[str, Any]:

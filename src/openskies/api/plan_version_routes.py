@@ -12,7 +12,7 @@ import hashlib
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from openskies.api.deps import authenticated, service
@@ -31,13 +31,15 @@ router = APIRouter(prefix="/api", tags=["plans"])
 Me = Annotated[Delegation, Depends(authenticated)]
 
 
-def plans(request: Request) -> PlanService:
+Svc = Annotated[MissionService, Depends(service)]
+
+
+async def plans(missions: Svc) -> PlanService:
     """The plan service: a view of the mission service's database and roles (no state)."""
-    return PlanService(service(request))
+    return PlanService(missions)
 
 
 Plans = Annotated[PlanService, Depends(plans)]
-Svc = Annotated[MissionService, Depends(service)]
 
 
 class PlanIn(BaseModel):

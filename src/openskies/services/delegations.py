@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from openskies.adapters.orm import DelegationRow, TokenRow
-from openskies.errors import InputError
+from openskies.errors import InputError, OpenSkiesError
 from openskies.services.audit import append_audit
 from openskies.treaty import TreatyData, resolve_state
 
 __all__ = [
+    "Credentials",
     "Delegation",
     "TokenInfo",
+    "Unauthorised",
     "authenticate",
+    "authenticated_in",
     "create_delegation",
     "hash_token",
     "list_tokens",
@@ -35,6 +38,18 @@ class Delegation:
     id: int
     state: str
     name: str
+
+
+class Unauthorised(OpenSkiesError):
+    """No valid bearer token: 401."""
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """The bearer token a request came with, not yet checked: the service checks it in the
+    request's own transaction (``authenticated_in``), so a request is one transaction."""
+
+    token: str = field(repr=False)  # never in a log or a traceback
 
 
 def hash_token(token: str) -> str:
@@ -66,16 +81,35 @@ def create_delegation(
     return Delegation(row.id, row.state, row.name), token
 
 
+_delegations, _tokens = DelegationRow.__table__.c, TokenRow.__table__.c
+# built once; on the tables (not the ORM classes), so the session runs it as plain SQL
+_AUTHENTICATE = (
+    select(_delegations.id, _delegations.state, _delegations.name)
+    .join_from(
+        DelegationRow.__table__, TokenRow.__table__, _tokens.delegation_id == _delegations.id
+    )
+    .where(_tokens.token_hash == bindparam("token_hash"), _tokens.revoked_at.is_(None))
+)
+
+
 def authenticate(session: Session, token: str) -> Delegation | None:
-    """The delegation a valid, unrevoked token belongs to; None otherwise."""
+    """The delegation a valid, unrevoked token belongs to; None otherwise (one query, read
+    in the caller's transaction: a token revoked before it began is refused)."""
     if not token.startswith(TOKEN_PREFIX):
         return None
-    found = session.execute(
-        select(DelegationRow)
-        .join(TokenRow, TokenRow.delegation_id == DelegationRow.id)
-        .where(TokenRow.token_hash == hash_token(token), TokenRow.revoked_at.is_(None))
-    ).scalar_one_or_none()
+    found = session.execute(_AUTHENTICATE, {"token_hash": hash_token(token)}).one_or_none()
     return None if found is None else Delegation(found.id, found.state, found.name)
+
+
+def authenticated_in(session: Session, who: Delegation | Credentials) -> Delegation:
+    """The delegation acting: ``who`` itself, or the one its token belongs to, checked in
+    ``session`` (the request's transaction); ``Unauthorised`` otherwise."""
+    if isinstance(who, Delegation):
+        return who
+    found = authenticate(session, who.token)
+    if found is None:
+        raise Unauthorised("unknown or revoked token")
+    return found
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,12 @@ the audit entry, and commits; or refuses with the rule's citation and changes no
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -37,10 +37,10 @@ from openskies.missions.lifecycle import (
 )
 from openskies.missions.policy import AGREEABLE_RULES, Action, Role, allowed, citation_for
 from openskies.missions.steps import STEP_ACTIONS, agreeable_rules, next_steps
-from openskies.services.audit import append_audit
+from openskies.services.audit import ReadAudit, append_audit
 from openskies.services.clock import Clock
 from openskies.services.commands import NotifyFlight
-from openskies.services.delegations import Delegation
+from openskies.services.delegations import Credentials, Delegation, authenticated_in
 from openskies.services.messages import post_message
 from openskies.services.plans import check_plan_step, record_plan_step
 from openskies.treaty import (
@@ -109,17 +109,44 @@ def flights_by_observed(session: Session, year: int, observing: str, *where: Any
 
 def _facts(session: Session, flight_id: str) -> tuple[int, dict[str, Any]]:
     """The number of events so far and the facts they set, replayed in order."""
-    facts: dict[str, Any] = {}
     payloads = session.execute(
         select(FlightEventRow.payload)
         .where(FlightEventRow.flight_id == flight_id)
         .order_by(FlightEventRow.seq)
     ).scalars()
-    count = 0
+    seen = list(payloads)
+    return len(seen), _replayed(seen)
+
+
+def _replayed(payloads: Iterable[dict[str, Any] | None]) -> dict[str, Any]:
+    """The facts the events' payloads set, in order."""
+    facts: dict[str, Any] = {}
     for payload in payloads:
-        count += 1
         facts.update((payload or {}).get(FACTS, {}))
-    return count, facts
+    return facts
+
+
+_LOAD = select(FlightRow).where(FlightRow.id == bindparam("flight_id"))  # built once
+_LOAD_FOR_UPDATE = _LOAD.with_for_update()
+_events, _agreements = FlightEventRow.__table__.c, AgreementRow.__table__.c
+# a flight's events (their payloads for the facts they set) and agreements, as plain rows
+# (no ORM objects: they are only shown)
+_EVENTS = (
+    select(_events.seq, _events.step, _events.at, _events.actor, _events.breaches, _events.payload)
+    .where(_events.flight_id == bindparam("flight_id"))
+    .order_by(_events.seq)
+)
+_AGREEMENTS = (
+    select(
+        _agreements.id,
+        _agreements.rule,
+        _agreements.terms,
+        _agreements.proposed_by,
+        _agreements.accepted_by,
+    )
+    .where(_agreements.flight_id == bindparam("flight_id"))
+    .order_by(_agreements.id)
+)
 
 
 def _flight(row: FlightRow, facts: dict[str, Any] | None = None) -> ObservationFlight:
@@ -147,6 +174,10 @@ class MissionService:
     clock: Clock
     route_checker: RouteChecker | None = None
     read_sessions: sessionmaker[Session] | None = None
+    read_audit: ReadAudit = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.read_audit = ReadAudit(self.sessions)
 
     def reading(self) -> sessionmaker[Session]:
         """Sessions for transactions that only read."""
@@ -350,8 +381,8 @@ class MissionService:
     # --- reading ----------------------------------------------------------------------
 
     def _load(self, session: Session, flight_id: str, lock: bool = False) -> FlightRow:
-        query = select(FlightRow).where(FlightRow.id == flight_id)
-        row = session.execute(query.with_for_update() if lock else query).scalar_one_or_none()
+        query = _LOAD_FOR_UPDATE if lock else _LOAD
+        row = session.execute(query, {"flight_id": flight_id}).scalar_one_or_none()
         if row is None:
             raise NotFound(f"no flight {flight_id}")
         return row
@@ -368,18 +399,22 @@ class MissionService:
                 for row in rows
             ]
 
-    def get_flight(self, actor: Delegation, flight_id: str) -> dict[str, Any]:
-        """One flight as the delegation's role lets it see it; restricted reads are audited."""
+    def get_flight(self, who: Delegation | Credentials, flight_id: str) -> dict[str, Any]:
+        """One flight as the delegation's role lets it see it; restricted reads are audited.
+
+        The token is checked, the role decided and the flight read in one transaction; a
+        restricted read's audit entry is then committed (with those of the reads waiting at
+        the same moment, ``ReadAudit``) before the flight is answered."""
         now = self.clock.now()
-        self._party_first(actor, now.date())
         with self.reading().begin() as session:
+            actor = authenticated_in(session, who)
+            self._party_first(actor, now.date())
             row = self._load(session, flight_id)
             role = self.role(actor.state, row, now.date())
             self._authorise(actor, Action.READ_NOTIFICATION, role)
             view = self._view(session, row, role, now)
         if allowed(Action.READ_TIMELINE, role):
-            with self.sessions.begin() as session:
-                append_audit(session, now, actor.state, "flight.read", f"flight:{flight_id}")
+            self.read_audit.append(now, actor.state, "flight.read", f"flight:{flight_id}")
         return view
 
     def _view(self, session: Session, row: FlightRow, role: Role, now: datetime) -> dict[str, Any]:
@@ -401,7 +436,8 @@ class MissionService:
         if row.report is not None and shown:
             view["report"] = row.report
         if allowed(Action.READ_TIMELINE, role):
-            flight = _flight(row, _facts(session, row.id)[1])
+            events = session.execute(_EVENTS, {"flight_id": row.id}).all()
+            flight = _flight(row, _replayed(e.payload for e in events))
             view.update(
                 {
                     "state": row.state,
@@ -430,11 +466,7 @@ class MissionService:
                             "actor": e.actor,
                             "breaches": e.breaches,
                         }
-                        for e in session.execute(
-                            select(FlightEventRow)
-                            .where(FlightEventRow.flight_id == row.id)
-                            .order_by(FlightEventRow.seq)
-                        ).scalars()
+                        for e in events
                     ],
                     "agreements": [
                         {
@@ -444,11 +476,7 @@ class MissionService:
                             "proposed_by": a.proposed_by,
                             "accepted_by": a.accepted_by,
                         }
-                        for a in session.execute(
-                            select(AgreementRow)
-                            .where(AgreementRow.flight_id == row.id)
-                            .order_by(AgreementRow.id)
-                        ).scalars()
+                        for a in session.execute(_AGREEMENTS, {"flight_id": row.id})
                     ],
                 }
             )
