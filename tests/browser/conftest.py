@@ -18,6 +18,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -133,6 +134,21 @@ def serve(
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """``openskies serve`` on a free port over a fresh SQLite database with DEU, POL, FRA."""
     yield from serve(tmp_path_factory.mktemp("openskies-data"))
+
+
+EXERCISE_START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+"""Where the flight tests' exercise clock starts (``serve --clock``): their ETAs, deadlines and
+quota year are the same on every run, whatever the day (the distribution fixture covers 2026).
+The page is not given a clock: the web app reads the service's (``/api/health``)."""
+
+
+@pytest.fixture(scope="session")
+def flights_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A second server, on an exercise clock from ``EXERCISE_START``, for the flight tests."""
+    start = EXERCISE_START.isoformat().replace("+00:00", "Z")
+    yield from serve(
+        tmp_path_factory.mktemp("flights-data"), ("DEU", "POL", "FRA"), "--clock", start
+    )
 
 
 @pytest.fixture(scope="session")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from tests.browser.conftest import Pages, plan_over_poland
+from tests.browser.conftest import EXERCISE_START, Pages, Server, plan_over_poland
 
 PERSON = {
     "name": "A. Schmidt",
@@ -23,9 +23,9 @@ def _local(value: datetime) -> str:
 
 
 def test_art_vi_1_5_notify_a_flight_then_the_observed_party_acknowledges(
-    pages: Pages, shot: Any
+    pages: Pages, flights_server: Server, shot: Any
 ) -> None:
-    deu = pages.signed_in("DEU", "flights")
+    deu = pages.signed_in("DEU", "flights", server=flights_server)
     deu.get_by_role("button", name="Notify a flight…").click()
     form = deu.locator("form.notify")
     form.get_by_label("Observed State Party").select_option("POL")
@@ -42,7 +42,7 @@ def test_art_vi_1_5_notify_a_flight_then_the_observed_party_acknowledges(
         person.locator(f"[name='personnel.0.{name}']").fill(value)
 
     # Art. VI §I ¶5: an ETA less than 72 hours away is refused, with the rule's citation.
-    soon = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(hours=24)
+    soon = EXERCISE_START + timedelta(hours=24)  # on the server's exercise clock
     form.get_by_label("ETA at the point of entry (UTC)").fill(_local(soon))
     form.get_by_role("button", name="Send notification").click()
     problem = form.locator(".problem")
@@ -51,7 +51,7 @@ def test_art_vi_1_5_notify_a_flight_then_the_observed_party_acknowledges(
     assert form.locator("[name=eta][aria-invalid=true]").count() == 1
     shot(deu, "06-flights-notification-refused")
 
-    eta = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(hours=100)
+    eta = EXERCISE_START + timedelta(hours=100)
     form.get_by_label("ETA at the point of entry (UTC)").fill(_local(eta))
     form.get_by_label("Pre-flight inspection: start (UTC)").fill(_local(eta + timedelta(hours=2)))
     form.get_by_role("button", name="Send notification").click()
@@ -68,7 +68,7 @@ def test_art_vi_1_5_notify_a_flight_then_the_observed_party_acknowledges(
     shot(deu, "07-flights-notified")
 
     # Poland, the observed Party, acknowledges; its inbox has the notification as text.
-    pol = pages.signed_in("POL", "flights")
+    pol = pages.signed_in("POL", "flights", server=flights_server)
     card = pol.locator("article.flight").first
     card.wait_for()
     assert "your role: observed" in card.inner_text()

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
-from tests.browser.conftest import SCREENSHOTS, Pages, plan_over_poland
+from tests.browser.conftest import EXERCISE_START, SCREENSHOTS, Pages, Server, plan_over_poland
 from tests.browser.test_flights import PERSON
 
 FLIGHT: dict[str, str] = {}
@@ -38,17 +38,19 @@ def _state(page: Any, state: str, timeout: float = 15_000) -> float:
     return time.monotonic() - start
 
 
-def test_full_flight_deu_over_pol_with_fra_watching(pages: Pages, shot: Any) -> None:
+def test_full_flight_deu_over_pol_with_fra_watching(
+    pages: Pages, flights_server: Server, shot: Any
+) -> None:
     timings: dict[str, Any] = {}
     start = time.monotonic()
-    deu = pages.signed_in("DEU", "flights")
+    deu = pages.signed_in("DEU", "flights", server=flights_server)
     timings["page_load_ms"] = deu.evaluate(
         "() => { const n = performance.getEntriesByType('navigation')[0];"
         " return Math.round(n.loadEventEnd - n.startTime); }"
     )
     timings["sign_in_to_flights_s"] = round(time.monotonic() - start, 3)
-    pol = pages.signed_in("POL", "flights")
-    fra = pages.signed_in("FRA", "flights")
+    pol = pages.signed_in("POL", "flights", server=flights_server)
+    fra = pages.signed_in("FRA", "flights", server=flights_server)
 
     # 1. DEU notifies; an inspection before the arrival is refused inline, with its citation.
     deu.get_by_role("button", name="Notify a flight…").click()
@@ -63,7 +65,7 @@ def test_full_flight_deu_over_pol_with_fra_watching(pages: Pages, shot: Any) -> 
     for name, value in PERSON.items():
         form.locator(f"[name='personnel.0.{name}']").fill(value)
     # Ten days ahead: clear of any other flight over Poland in the same 96 hours (Art. VI §I ¶3).
-    later = datetime.now(UTC) + timedelta(days=10)
+    later = EXERCISE_START + timedelta(days=10)  # on the server's exercise clock
     eta = later.strftime("%Y-%m-%dT%H:%M")
     form.get_by_label("Pre-flight inspection: start (UTC)").fill(eta[:11] + "00:00")
     form.get_by_label("ETA at the point of entry (UTC)").fill(eta[:11] + "06:00")

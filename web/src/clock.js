@@ -48,3 +48,35 @@ export function clockLine(clock, readAtMs, nowMs) {
     real: `real time ${fmtInstant(new Date(nowMs))}`,
   };
 }
+
+/** @type {{clock: {mode?: string, now?: string} | null, readAt: number}} */
+const reading = { clock: null, readAt: 0 };
+/** @type {() => void} */
+let firstReading = () => {};
+/** Resolves once /api/health has been asked (answered or not): views wait for it. */
+export const clockKnown = new Promise((resolve) => {
+  firstReading = () => resolve(undefined);
+});
+
+/**
+ * Note what /api/health said of the clock (`readAtMs`: this browser's clock then).
+ * @param {{mode?: string, now?: string} | null} clock
+ * @param {number} readAtMs
+ */
+export function noteClock(clock, readAtMs) {
+  reading.clock = clock;
+  reading.readAt = readAtMs;
+  firstReading();
+}
+
+/**
+ * Now on the service's clock, in ms: during an exercise the exercise time (moving at real
+ * speed from the last reading), else this browser's clock. Deadlines, defaults and the
+ * times of signed custody events use it, so they agree with the service.
+ * @param {number} [nowMs]
+ */
+export function serviceNow(nowMs = Date.now()) {
+  if (reading.clock?.mode !== "exercise") return nowMs;
+  const time = serviceTime(reading.clock, reading.readAt, nowMs);
+  return time ? time.getTime() : nowMs;
+}

@@ -11,6 +11,7 @@
 // HTML from data: text goes in as text nodes.
 
 import { ApiError, api, session } from "./api.js";
+import { serviceNow } from "./clock.js";
 import { L, createMap } from "./map.js";
 import { shared } from "./state.js";
 import { field, fill, fmtUtc, h, problemBox, status } from "./ui.js";
@@ -63,7 +64,7 @@ export function canonical(value) {
 }
 
 /** Now, in UTC to the second, as the server writes times (…T10:31:00Z). */
-export const utcNow = () => new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+export const utcNow = () => new Date(serviceNow()).toISOString().replace(/\.\d{3}Z$/, "Z");
 
 // --- RFC 9162 §2.1.3.2: an inclusion proof, checked here -------------------------------
 

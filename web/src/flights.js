@@ -5,6 +5,7 @@
 // This file holds no rule table. Refusals are problem+json, shown with their citations.
 
 import { api, apiLive } from "./api.js";
+import { serviceNow } from "./clock.js";
 import { L, LAND, createMap, loadTerritories, territoriesLayer } from "./map.js";
 import { partiesOn, shared } from "./state.js";
 import {
@@ -323,7 +324,7 @@ export function start(section) {
     const pointOfEntry = h("input", { name: "point_of_entry", required: true, list: entryList.id, spellcheck: "false" });
     const eta = h("input", { type: "datetime-local", name: "eta", required: true });
     const hour = 3600000;
-    const etaDefault = new Date(Math.ceil((Date.now() + 96 * hour) / hour) * hour);
+    const etaDefault = new Date(Math.ceil((serviceNow() + 96 * hour) / hour) * hour);
     eta.value = utcToLocalInput(etaDefault);
     const place = h("input", { name: "pre_flight_inspection.place", required: true });
     const inspection = h("input", { type: "datetime-local", name: "pre_flight_inspection.start", required: true });
@@ -476,7 +477,7 @@ export function start(section) {
   // Keep "time left" current while the page is open.
   setInterval(() => {
     if (section.hidden) return;
-    for (const el of section.querySelectorAll("[data-at]")) el.textContent = fmtLeft(el.dataset.at);
+    for (const el of section.querySelectorAll("[data-at]")) el.textContent = fmtLeft(el.dataset.at, serviceNow());
   }, 30000);
 
   window.addEventListener("openskies:plan", () => {
@@ -529,7 +530,7 @@ function timeline(f) {
       e.breaches?.length ? h("ul", { class: "violations" }, e.breaches.map((b) => violationItem(typeof b === "string" ? { rule: b } : b))) : null,
     ),
   }));
-  const now = Date.now();
+  const now = serviceNow();
   const items = [...deadlines.map((d) => ({ at: d.at, node: deadlineItem(d) })), ...events].sort((a, b) => a.at.localeCompare(b.at));
   const nowIndex = items.findIndex((i) => new Date(i.at).getTime() > now);
   const nowItem = h("li", { class: "tl-now", "aria-label": "now" }, h("span", {}, `now · ${fmtUtc(new Date(now).toISOString())}`));
@@ -540,11 +541,11 @@ function timeline(f) {
 }
 
 function deadlineItem(d) {
-  const past = new Date(d.at).getTime() < Date.now();
+  const past = new Date(d.at).getTime() < serviceNow();
   let left;
   if (d.waived) left = h("span", { class: "tl-met" }, "set aside by agreement");
   else if (d.met_at) left = h("span", { class: `tl-met ${d.late ? "bad" : "ok"}`, "data-met-at": d.met_at }, `${d.late ? "✗ late" : "✓ met"} ${fmtUtc(d.met_at)}`);
-  else left = h("span", { class: "tl-left", "data-at": d.at }, fmtLeft(d.at));
+  else left = h("span", { class: "tl-left", "data-at": d.at }, fmtLeft(d.at, serviceNow()));
   return h(
     "li",
     { class: `tl-item ${d.met_at ? "met" : past ? "past" : "future"} kind-${d.kind}`, "data-rule": d.rule },
@@ -729,7 +730,7 @@ function planSummary() {
 
 function missionPlanForm(f, s, send, cancel) {
   const start = h("input", { type: "datetime-local", required: true, name: "planned_start" });
-  const base = Math.max(Date.now(), new Date(f.eta).getTime()) + 24 * 3600000;
+  const base = Math.max(serviceNow(), new Date(f.eta).getTime()) + 24 * 3600000;
   start.value = utcToLocalInput(new Date(Math.ceil(base / 3600000) * 3600000));
   const summary = h("p", { "data-plan-summary": "" }, planSummary());
   const refusal = h("div", { "aria-live": "polite" });

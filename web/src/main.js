@@ -2,7 +2,7 @@
 // (#treaty, #planner, #campaign, #plans, #flights, #messages, #custody). Each view is created the first time it shows.
 
 import { ApiError, api, session } from "./api.js";
-import { clockLine } from "./clock.js";
+import { clockKnown, clockLine, noteClock } from "./clock.js";
 import { forgetTerritories } from "./map.js";
 import { shared } from "./state.js";
 import { fill, problemBox } from "./ui.js";
@@ -54,6 +54,7 @@ async function route() {
 async function signIn(token) {
   session.token = token;
   shared.me = await api("/api/me");
+  await clockKnown; // the views count deadlines on the service's clock
   const me = shared.me;
   // Only what the API returns: the delegation's State, its name, whether it is a Party.
   fill(
@@ -108,6 +109,7 @@ async function readHealth() {
   } catch {
     /* keep what was last read */
   }
+  noteClock(health.clock, health.readAt);
   showClock();
 }
 

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { clockLine, parseInstant, serviceTime } from "../src/clock.js";
+import { clockLine, noteClock, parseInstant, serviceNow, serviceTime } from "../src/clock.js";
 
 const EXERCISE = { mode: "exercise", now: "2002-03-01T08:00:00.123456+00:00" };
 
@@ -29,4 +29,14 @@ test("the header says exercise time, apart from real time; nothing on real time"
   assert.equal(clockLine({ mode: "real", now: "2026-12-01T17:00:00+00:00" }, read, read), null);
   assert.equal(clockLine(undefined, read, read), null);
   assert.equal(clockLine({ mode: "exercise" }, read, read).exercise, "Exercise time: unknown");
+});
+
+test("the views' now is exercise time during an exercise, this browser's clock otherwise", () => {
+  const read = Date.UTC(2026, 11, 1, 17, 0);
+  noteClock({ mode: "real", now: "2026-12-01T17:00:00Z" }, read);
+  assert.equal(serviceNow(read + 5_000), read + 5_000);
+  noteClock(EXERCISE, read);
+  assert.equal(new Date(serviceNow(read + 5_000)).toISOString(), "2002-03-01T08:00:05.123Z");
+  noteClock(null, read); // /api/health not answered: this browser's clock
+  assert.equal(serviceNow(read), read);
 });
