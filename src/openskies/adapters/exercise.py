@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from openskies.adapters.orm import ExerciseClockRow
+from openskies.adapters.orm import EXERCISE_CLOCK, ExerciseClockRow
 from openskies.errors import InputError
 from openskies.services.clock import Clock, ExerciseClock, SystemClock
 
@@ -21,7 +21,7 @@ __all__ = ["advance_exercise", "exercise_clock", "read_exercise", "start_exercis
 def read_exercise(sessions: sessionmaker[Session]) -> tuple[datetime, datetime, timedelta] | None:
     """(started_at, started_real, advanced) of the running exercise, or None."""
     with sessions() as session:
-        row = session.get(ExerciseClockRow, 1)
+        row = session.get(ExerciseClockRow, EXERCISE_CLOCK)
         if row is None:
             return None
         return row.started_at, row.started_real, timedelta(seconds=row.advanced_seconds)
@@ -32,9 +32,9 @@ def start_exercise(sessions: sessionmaker[Session], at: datetime, real_now: date
     if at.tzinfo is None:
         raise InputError("--clock: give a time with a UTC offset, e.g. 2002-03-01T08:00:00Z")
     with sessions.begin() as session:
-        row = session.get(ExerciseClockRow, 1, with_for_update=True)
+        row = session.get(ExerciseClockRow, EXERCISE_CLOCK, with_for_update=True)
         if row is None:
-            row = ExerciseClockRow(id=1)
+            row = ExerciseClockRow(id=EXERCISE_CLOCK)
             session.add(row)
         row.started_at, row.started_real, row.advanced_seconds = (
             at.astimezone(UTC),
@@ -49,7 +49,7 @@ def advance_exercise(sessions: sessionmaker[Session], delta: timedelta) -> None:
         raise InputError("advance: the exercise clock only moves forward")
     with sessions.begin() as session:
         row = session.execute(
-            select(ExerciseClockRow).where(ExerciseClockRow.id == 1).with_for_update()
+            select(ExerciseClockRow).where(ExerciseClockRow.id == EXERCISE_CLOCK).with_for_update()
         ).scalar_one_or_none()
         if row is None:
             raise InputError("no exercise is running: start one with `openskies serve --clock T`")
@@ -59,7 +59,7 @@ def advance_exercise(sessions: sessionmaker[Session], delta: timedelta) -> None:
 def stop_exercise(sessions: sessionmaker[Session]) -> None:
     """End the exercise: the service tells real time again."""
     with sessions.begin() as session:
-        row = session.get(ExerciseClockRow, 1)
+        row = session.get(ExerciseClockRow, EXERCISE_CLOCK)
         if row is not None:
             session.delete(row)
 

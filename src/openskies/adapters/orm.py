@@ -26,6 +26,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 __all__ = [
+    "AUDIT_CHAIN_HEAD",
+    "EXERCISE_CLOCK",
+    "LEDGER_LOCK",
     "AgreementRow",
     "AuditHeadRow",
     "AuditRow",
@@ -205,6 +208,15 @@ class AuditRow(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+AUDIT_CHAIN_HEAD = 1
+"""The ``audit_head`` row of the audit chain: the last entry's seq and hash. Every append
+takes it ``FOR UPDATE``, so appends from every replica take turns and the chain stays one."""
+LEDGER_LOCK = 2
+"""The ``audit_head`` row the transparency log's appends lock (its seq and hash unused)."""
+EXERCISE_CLOCK = 1
+"""The id of ``exercise_clock``'s one row (no row: real time)."""
 
 
 class AuditHeadRow(Base):

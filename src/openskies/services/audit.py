@@ -19,7 +19,14 @@ from sqlalchemy import bindparam, exists, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from openskies.adapters.database import insert_ignore
-from openskies.adapters.orm import AuditHeadRow, AuditRow, Base, ExerciseClockRow
+from openskies.adapters.orm import (
+    AUDIT_CHAIN_HEAD,
+    EXERCISE_CLOCK,
+    AuditHeadRow,
+    AuditRow,
+    Base,
+    ExerciseClockRow,
+)
 from openskies.missions.audit import GENESIS, AuditEntry, entry_hash, verify_chain
 
 __all__ = ["AuditNotWritten", "ReadAudit", "append_audit", "verify_audit"]
@@ -31,15 +38,15 @@ _HEAD = (
     select(
         _head.c.seq,
         _head.c.hash,
-        exists().where(ExerciseClockRow.__table__.c.id == 1).label("exercise"),
+        exists().where(ExerciseClockRow.__table__.c.id == EXERCISE_CLOCK).label("exercise"),
     )
-    .where(_head.c.id == 1)
+    .where(_head.c.id == AUDIT_CHAIN_HEAD)
     .with_for_update(of=_head)
 )
 _APPEND = insert(_audit)
 _ADVANCE = (
     update(_head)
-    .where(_head.c.id == 1)
+    .where(_head.c.id == AUDIT_CHAIN_HEAD)
     .values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
 )
 
@@ -59,7 +66,7 @@ def append_audit(
     the head stays locked until the caller's transaction ends."""
     head = session.execute(_HEAD).one_or_none()
     if head is None:  # the first entry of this database
-        insert_ignore(session, AuditHeadRow, id=1, seq=0, hash=GENESIS)
+        insert_ignore(session, AuditHeadRow, id=AUDIT_CHAIN_HEAD, seq=0, hash=GENESIS)
         head = session.execute(_HEAD).one()
     seq = head.seq + 1
     body = details or {}
@@ -154,7 +161,7 @@ def verify_audit(session: Session) -> tuple[int, int | None, str]:
         AuditEntry(r.seq, r.at, r.actor, r.action, r.object, r.details, r.prev_hash, r.hash)
         for r in rows
     )
-    head = session.get(AuditHeadRow, 1)
+    head = session.get(AuditHeadRow, AUDIT_CHAIN_HEAD)
     checked, bad, _ = result
     if bad is None and head is not None and head.seq != checked:
         return checked, head.seq, f"the chain's head says {head.seq} entries, found {checked}"

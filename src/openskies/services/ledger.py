@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from openskies.adapters.database import insert_ignore
 from openskies.adapters.orm import (
+    LEDGER_LOCK,
     AuditHeadRow,
     CosignatureRow,
     DelegationKeyRow,
@@ -148,8 +149,8 @@ def check_signed(
 
 
 def _append_leaf(session: Session, signed: SignedEvent) -> int:
-    insert_ignore(session, AuditHeadRow, id=2, seq=0, hash="ledger")
-    session.execute(select(AuditHeadRow).where(AuditHeadRow.id == 2).with_for_update())
+    insert_ignore(session, AuditHeadRow, id=LEDGER_LOCK, seq=0, hash="ledger")
+    session.execute(select(AuditHeadRow).where(AuditHeadRow.id == LEDGER_LOCK).with_for_update())
     index = int(session.execute(select(func.count()).select_from(LedgerLeafRow)).scalar_one())
     leaf = signed.leaf()
     session.add(
