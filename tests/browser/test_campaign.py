@@ -58,6 +58,12 @@ def test_two_flights_over_germany_from_its_two_airfields(pages: Pages, shot: Any
     shot(page, "23-campaign-two-flights-over-germany")
     page.get_by_test_id("campaign-compare").scroll_into_view_if_needed()
     shot(page, "24-campaign-result-panel")
+    # one flight of the campaign opens in the planner, checked again there
+    page.get_by_role("button", name="Open flight 2 in the planner").click()
+    page.wait_for_selector("#view-planner:not([hidden])")
+    page.wait_for_selector("text=Edited route checked.", timeout=60_000)
+    assert " of 1,200 km" in page.get_by_test_id("budget").inner_text()
+    assert page.locator("#plan-error").inner_text() == ""
 
 
 def test_denmark_campaign_with_a_greenland_flight(pages: Pages) -> None:
@@ -114,3 +120,11 @@ def test_hostile_input_gives_clear_errors_and_no_broken_page(pages: Pages) -> No
     assert page.locator("#campaign-result script, #campaign-result img").count() == 0
     assert page.evaluate("() => window.__pwned") is None
     assert sent, "the campaign was planned by the server"
+    # opened in the planner, the flight is checked over the campaign's own sites
+    page.get_by_role("button", name="Open flight 1 in the planner").click()
+    page.wait_for_selector("text=Edited route checked.", timeout=60_000)
+    page.get_by_test_id("coverage-stale").wait_for(state="detached")
+    lists = page.locator("#plan-result .site-lists").text_content()
+    assert "<script>window.__pwned=1</script>" in lists
+    assert page.evaluate("() => window.openskies.plannerPlan().accounts.length") == 2
+    assert page.evaluate("() => window.__pwned") is None

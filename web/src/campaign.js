@@ -295,7 +295,7 @@ export function start(section) {
     try {
       const reply = await api("/api/plan/campaign", { method: "POST", body });
       clearResult();
-      answer = reply;
+      answer = { ...reply, sites: body.sites };
       draw(campaignSummary(reply));
       status(line, "ok", "Campaign planned.");
     } catch (failure) {
@@ -430,7 +430,27 @@ export function start(section) {
       violations.length
         ? h("ol", { class: "violations" }, groupViolations(violations).map((v) => violationItem(v)))
         : null,
+      route
+        ? h(
+            "div",
+            { class: "buttons" },
+            h("button", { type: "button", onclick: () => openInPlanner(k, route) }, `Open flight ${k + 1} in the planner`),
+          )
+        : null,
     );
+  }
+
+  /** Edit, save or submit one flight of the campaign as a mission plan: in the planner. */
+  function openInPlanner(k, route) {
+    shared.openVersion = {
+      route: answer.flights[k].plan,
+      observed: answer.observed,
+      airfield: route.properties.start_airfield,
+      date: answer.date,
+      sites: answer.sites ?? null,
+      label: `flight ${k + 1} of the campaign`,
+    };
+    location.hash = "#planner";
   }
 
   // --- start ------------------------------------------------------------------------

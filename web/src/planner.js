@@ -1125,6 +1125,7 @@ export function start(section) {
       date: v.date,
       hagl_m: Number(hagl.value),
       region: saved?.region || undefined,
+      sites: v.sites ?? null, // the site set it was planned over (null: the demo set)
     });
     plan.edited = true;
     status(planStatus, "info", `Opened ${v.label}.`);
