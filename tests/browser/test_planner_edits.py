@@ -152,3 +152,23 @@ def test_hostile_site_names_are_shown_as_text_through_an_edit(pages: Pages) -> N
     assert '<img src=x onerror="window.__pwned=2">' in lists
     assert page.locator("#plan-result script, #plan-result img").count() == 0
     assert page.evaluate("() => window.__pwned") is None
+
+
+def test_the_uk_and_greek_island_rows_are_offered_with_what_they_mean(pages: Pages) -> None:
+    page = pages.signed_in("DEU", "planner")
+    region = page.locator("select[name=region]")
+    for code, row, islands in (
+        ("GBR", "gbr-with-scilly-islands", "SCILLY ISLANDS"),
+        ("GRC", "grc-with-crete-karpathos-rhodes-kos-islands", "CRETE, KARPATHOS"),
+    ):
+        page.select_option("select[name=observed]", code)
+        region.locator(f"option[value='{row}']").wait_for(state="attached")
+        page.select_option("select[name=region]", row)
+        hint = page.get_by_test_id("region-hint").inner_text()
+        assert f"for a flight that observes over {islands}" in hint, hint
+        assert "otherwise the airfield's own distance applies (Ann. A §III)" in hint
+    page.select_option("select[name=observed]", "POL")
+    page.wait_for_selector(
+        "select[name=airfield] option[value='pol-warszawa-okecie']", state="attached"
+    )
+    assert page.locator("select[name=region]").is_hidden()  # Poland has no such row

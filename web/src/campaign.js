@@ -414,7 +414,7 @@ export function start(section) {
         f.use.pct === null ? "" : ` (${fmtNum(f.use.pct)} %)`,
         ` · ${f.budget_citation || "Ann. A §III"}`,
         f.region ? ` · region row ${f.region}` : "",
-        f.use.transit ? ` · plus ${fmtKm(f.use.transit)} of transit, not counted` : "",
+        f.use.transit ? ` · plus ${fmtKm(f.use.transit)} of transit, sensors off, not counted against the maximum` : "",
       ),
       h(
         "details",

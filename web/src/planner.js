@@ -764,7 +764,7 @@ export function start(section) {
             ` of ${fmtKm(c.budget_km)}`,
             use.pct === null ? "" : ` (${fmtNum(use.pct)} %)`,
             use.transit
-              ? ` · plus ${fmtKm(use.transit)} of transit, sensors off, not counted (Ann. A §III)`
+              ? ` · plus ${fmtKm(use.transit)} of transit, sensors off, not counted against the maximum`
               : "",
           ),
         ),
