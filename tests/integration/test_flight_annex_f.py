@@ -134,6 +134,9 @@ def test_ann_f_i_8_cancelled_after_the_inspection_is_not_counted(world: World) -
     # Ann. F §I ¶8: the observing Party then departs; the flight stays uncounted
     departed = _ok(world, "POL", fid, "depart")
     assert (departed["state"], departed["counted"]) == ("cancelled", False)
+    # the deadlines of steps it will never take are gone, those met stay
+    rules = {d["rule"] for d in departed["deadlines"]}
+    assert "period_ends" not in rules and {"notify_by", "inspection_ends_by"} <= rules
     assert [m["kind"] for m in world.call("POL", "GET", "/api/messages").json()][-1] == (
         "cancellation"
     )
@@ -337,3 +340,21 @@ def test_ann_f_i_2_a_and_ii_2_a_inspectors_at_most_10_and_5_unless_agreed(world:
     refused = _post(world, "DEU", other, "start-inspection", inspectors=6)
     assert refused.status_code == 422 and _citations(refused) == ["Ann. F §II ¶2(A)"]
     assert _ok(world, "DEU", other, "start-inspection", inspectors=5)["state"] == "arrived"
+
+
+def test_art_vi_i_3_another_flight_at_the_same_time_once_the_observed_party_agrees(
+    world: World,
+) -> None:
+    first = _arrived(world)
+    eta = world.clock.now() + timedelta(hours=80)  # within the first flight's 96 hours
+    refused = world.call("DEU", "POST", "/api/flights", json=notice(eta=eta))
+    assert refused.status_code == 422 and _citations(refused) == ["Art. VI §I ¶3"]
+    agreement = world.call(
+        "POL",
+        "POST",
+        f"/api/flights/{first}/agreements",
+        json={"rule": "one_flight_at_a_time", "terms": "a second flight from 5 December"},
+    ).json()
+    world.call("DEU", "POST", f"/api/flights/{first}/agreements/{agreement['id']}/accept")
+    admitted = world.call("DEU", "POST", "/api/flights", json=notice(eta=eta))
+    assert admitted.status_code == 201, admitted.text

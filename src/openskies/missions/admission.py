@@ -74,6 +74,7 @@ class OpenFlight:
 
     eta: datetime
     demonstration_by: DemonstrationBy = DemonstrationBy.NONE
+    others_agreed: bool = False  # the observed Party agreed to accept another meanwhile
 
 
 @dataclass(frozen=True)
@@ -264,6 +265,8 @@ def check_one_at_a_time(
     at_once = data.limit("flights_at_one_time").on(day)
     clashing = 0
     for other in counted.open_over_observed:
+        if other.others_agreed:  # ¶3: not obliged to accept more, free to by agreement
+            continue
         end = other.eta + period
         if other.demonstration_by is DemonstrationBy.OBSERVED:
             end += extension

@@ -36,7 +36,9 @@ from openskies.treaty import (
 __all__ = [
     "AFTER_FLIGHT",
     "BEFORE_FLIGHT",
+    "ENDED_EARLY",
     "ENDED_NOT_COUNTED",
+    "STILL_OWED",
     "TRAINING_FLIGHT",
     "TRANSITIONS",
     "Event",
@@ -74,6 +76,8 @@ no longer occupies the observed Party (Art. VI §I ¶3)."""
 
 ENDED_NOT_COUNTED = frozenset({S.PROHIBITED, S.DECLINED, S.CANCELLED, S.CURTAILED_NOT_COUNTED})
 """Flights that ended without counting against the quotas (Art. VIII; Ann. F)."""
+ENDED_EARLY = frozenset({S.PROHIBITED, S.DECLINED, S.CANCELLED})
+"""Flights that ended before the observation flight: its later steps never come."""
 STILL_OWED = frozenset({"prohibition_explained_by", "decline_explained_by"})
 """Deadlines that still run after a flight ended early (Art. VIII §I ¶3, ¶6)."""
 TRAINING_FLIGHT = "training_flight"
@@ -223,7 +227,7 @@ class ObservationFlight:
                 now=at,
             )
 
-        if now is None or self.state not in ENDED_NOT_COUNTED:
+        if now is None or self.state not in ENDED_EARLY:
             return check(now)
         done = check(None)
         owed = [f for f in check(now) if f.rule in STILL_OWED and f not in done]

@@ -99,6 +99,10 @@ AGREEABLE_RULES: Mapping[str, tuple[str, str]] = {
         "the pre-flight inspection ends 4 hours before the flight",
     ),
     "no_crossing": ("Art. VI §II ¶4(G)", "no flight path crosses itself"),
+    "one_flight_at_a_time": (
+        "Art. VI §I ¶3",
+        "the observed Party accepts another observation flight during this one's period",
+    ),
     "inspectors": (
         "Ann. F §I ¶2(A); Ann. F §II ¶2(A)",
         "at most 10 inspectors of the observed Party, 5 of the observing Party",

@@ -31,6 +31,8 @@ from openskies.missions.errors import Forbidden, NotFound, Refusal, WrongState
 from openskies.missions.lifecycle import (
     AFTER_FLIGHT,
     COUNTED_STATES,
+    ENDED_EARLY,
+    STILL_OWED,
     Event,
     FlightState,
     ObservationFlight,
@@ -357,7 +359,7 @@ class MissionService:
             + self.data.limit("demonstration_extension").on(n.eta.date())
         )
         open_rows = session.execute(
-            select(FlightRow.eta, FlightRow.demonstration_by).where(
+            select(FlightRow.eta, FlightRow.demonstration_by, FlightRow.agreed_otherwise).where(
                 FlightRow.observed_holder == observed,
                 *counted,
                 FlightRow.state.notin_(sorted(s.value for s in AFTER_FLIGHT)),
@@ -375,7 +377,10 @@ class MissionService:
             ),
             total_active=count(FlightRow.observing_holder == observing),
             accepted=count(FlightRow.observed_holder == observed),
-            open_over_observed=tuple(OpenFlight(_utc(e), DemonstrationBy(d)) for e, d in open_rows),
+            open_over_observed=tuple(
+                OpenFlight(_utc(e), DemonstrationBy(d), "one_flight_at_a_time" in (agreed or []))
+                for e, d, agreed in open_rows
+            ),
         )
 
     # --- reading ----------------------------------------------------------------------
@@ -793,8 +798,11 @@ def _deadlines(data: TreatyData, flight: ObservationFlight) -> list[dict[str, An
     timeline = flight.timeline()
     met = met_by(timeline)
     out = []
+    ended = flight.state in ENDED_EARLY
     for d in flight_deadlines(data, flight.eta, timeline, flight.demonstration_by).deadlines:
         at = met.get(d.rule)
+        if ended and at is None and d.rule not in STILL_OWED:
+            continue  # a step the flight will never take (it ended early)
         out.append(
             {
                 **d.as_json(),

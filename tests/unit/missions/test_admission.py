@@ -128,6 +128,16 @@ def test_art_vi_i_3_one_flight_at_a_time(data: TreatyData) -> None:
     assert rules(data, notice(eta=eta), free) == []
 
 
+def test_art_vi_i_3_one_flight_at_a_time_set_aside_by_agreement_before_notice(
+    data: TreatyData,
+) -> None:
+    eta = NOW + timedelta(hours=96)
+    agreed = OpenFlight(eta - timedelta(hours=95), others_agreed=True)
+    assert rules(data, notice(eta=eta), FlightsCounted(0, 0, 1, (agreed,))) == []
+    two = (agreed, OpenFlight(eta - timedelta(hours=90)))  # the agreement covers its flight only
+    assert rules(data, notice(eta=eta), FlightsCounted(0, 0, 2, two)) == ["one_flight_at_a_time"]
+
+
 def test_ann_h_2_demonstration_overlap_of_up_to_24_hours(data: TreatyData) -> None:
     eta = NOW + timedelta(hours=100)
     # the observed Party asked for a demonstration: its period is 96 + 24 hours
