@@ -64,6 +64,11 @@ def test_two_flights_over_germany_from_its_two_airfields(pages: Pages, shot: Any
     page.wait_for_selector("text=Edited route checked.", timeout=60_000)
     assert " of 1,200 km" in page.get_by_test_id("budget").inner_text()
     assert page.locator("#plan-error").inner_text() == ""
+    page.wait_for_function(
+        "() => document.querySelector('#plan-form select[name=airfield]').value"
+        " === 'deu-landsberg-lech'"
+    )
+    assert page.locator("#plan-form select[name=observed]").input_value() == "DEU"
 
 
 def test_denmark_campaign_with_a_greenland_flight(pages: Pages) -> None:

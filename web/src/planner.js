@@ -1130,6 +1130,21 @@ export function start(section) {
     plan.edited = true;
     status(planStatus, "info", `Opened ${v.label}.`);
     check();
+    showOpened(v, saved?.region);
+  }
+
+  /** The form shows what the opened route was planned for: Party, airfield, region. */
+  async function showOpened(v, regionId) {
+    await loadParties();
+    observed.value = v.observed;
+    if (observed.value !== v.observed) return; // not one of the choices (a group's code)
+    fitObserved();
+    await loadAirfields();
+    if (observed.value !== v.observed) return; // the user chose another meanwhile
+    airfield.value = v.airfield || "";
+    showAirfield();
+    region.value = regionId && regions.some((r) => r.id === regionId) ? regionId : "";
+    showRegionHint();
   }
 
   return {
