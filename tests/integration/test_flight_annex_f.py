@@ -310,15 +310,25 @@ def test_art_viii_i_6_decline_explained_within_7_days_after_departure(world: Wor
     assert inbox[-1]["kind"] == "declination_explanation"
 
 
+def _propose(world: World, state: str, fid: str, rule: str, terms: str = "") -> Any:
+    """``state`` proposes to set ``rule`` aside; call the result with the other Party."""
+    body = {"rule": rule, "terms": terms}
+    agreement = world.call(state, "POST", f"/api/flights/{fid}/agreements", json=body).json()
+
+    def accept(other: str) -> None:
+        path = f"/api/flights/{fid}/agreements/{agreement['id']}/accept"
+        assert world.call(other, "POST", path).status_code == 200
+
+    return accept
+
+
 def test_training_flight_by_agreement_is_never_counted(world: World) -> None:
     before = _used(world), _accepted(world)
     fid = _arrived(world)
     assert (_used(world), _accepted(world)) == (before[0] + 1, before[1] + 1)
-    proposed = world.call(
-        "DEU", "POST", f"/api/flights/{fid}/agreements", json={"rule": "training_flight"}
-    ).json()
+    accept = _propose(world, "DEU", fid, "training_flight")
     assert _used(world) == before[0] + 1  # proposed only: still counted
-    world.call("POL", "POST", f"/api/flights/{fid}/agreements/{proposed['id']}/accept")
+    accept("POL")
     view = world.call("DEU", "GET", f"/api/flights/{fid}").json()
     assert view["counted"] is False and view["state"] == "arrived"
     assert (_used(world), _accepted(world)) == before
@@ -328,10 +338,7 @@ def test_ann_f_i_2_a_and_ii_2_a_inspectors_at_most_10_and_5_unless_agreed(world:
     fid = _arrived(world)  # the observed Party inspects the observing Party's aircraft
     refused = _post(world, "POL", fid, "start-inspection", inspectors=11)
     assert refused.status_code == 422 and _citations(refused) == ["Ann. F §I ¶2(A)"]
-    agreement = world.call(
-        "POL", "POST", f"/api/flights/{fid}/agreements", json={"rule": "inspectors", "terms": "12"}
-    ).json()
-    world.call("DEU", "POST", f"/api/flights/{fid}/agreements/{agreement['id']}/accept")
+    _propose(world, "POL", fid, "inspectors", "12")("DEU")
     assert _ok(world, "POL", fid, "start-inspection", inspectors=12)["state"] == "arrived"
     world.clock.advance(hours=1)
     _ok(world, "POL", fid, "end-inspection", conforms=True)
@@ -349,12 +356,6 @@ def test_art_vi_i_3_another_flight_at_the_same_time_once_the_observed_party_agre
     eta = world.clock.now() + timedelta(hours=80)  # within the first flight's 96 hours
     refused = world.call("DEU", "POST", "/api/flights", json=notice(eta=eta))
     assert refused.status_code == 422 and _citations(refused) == ["Art. VI §I ¶3"]
-    agreement = world.call(
-        "POL",
-        "POST",
-        f"/api/flights/{first}/agreements",
-        json={"rule": "one_flight_at_a_time", "terms": "a second flight from 5 December"},
-    ).json()
-    world.call("DEU", "POST", f"/api/flights/{first}/agreements/{agreement['id']}/accept")
+    _propose(world, "POL", first, "one_flight_at_a_time", "a second flight meanwhile")("DEU")
     admitted = world.call("DEU", "POST", "/api/flights", json=notice(eta=eta))
     assert admitted.status_code == 201, admitted.text
