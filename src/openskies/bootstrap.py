@@ -40,6 +40,7 @@ from openskies.services.custody import CustodyService
 from openskies.services.fingerprints import Fingerprints
 from openskies.services.ledger import LedgerService
 from openskies.services.missions import MissionService, RouteChecker
+from openskies.services.records import CLOCK
 from openskies.treaty import Finding, TreatyData, load_treaty_data
 
 __all__ = [
@@ -163,6 +164,7 @@ def open_services(
             if settings.clock_start is not None:
                 start_exercise(sessions, settings.clock_start, SystemClock().now())
             clock = exercise_clock(reads) or SystemClock()
+        sessions.configure(info={CLOCK: clock})  # dates the audit chain's row records
         data = data or deployment_treaty_data(settings)
         territories = territories or shipped_territories
         store = store or make_object_store(settings.object_store_location())

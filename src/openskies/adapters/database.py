@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 __all__ = [
+    "INSERTED_ROWS",
     "insert_ignore",
     "make_engine",
     "make_session_factory",
@@ -111,8 +112,13 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
+INSERTED_ROWS = "openskies.inserted_rows"
+"""``session.info`` key: rows ``insert_ignore`` wrote, for the audit chain's row records."""
+
+
 def insert_ignore(session: Session, table: Any, **values: Any) -> None:
     """INSERT a row unless its key exists (ON CONFLICT DO NOTHING), on either database."""
+    session.info.setdefault(INSERTED_ROWS, []).append((getattr(table, "__table__", table), values))
     if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects import postgresql
 

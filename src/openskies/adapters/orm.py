@@ -44,6 +44,7 @@ __all__ = [
     "FlightEventRow",
     "FlightRow",
     "HoldingRow",
+    "LedgerHeadRow",
     "LedgerLeafRow",
     "LogKeyRow",
     "MessageReadRow",
@@ -386,3 +387,15 @@ class MessageReadRow(Base):
     state: Mapped[str] = mapped_column(String(3), primary_key=True)
     flight_id: Mapped[str] = mapped_column(ForeignKey("flights.id"), primary_key=True)
     last_message_id: Mapped[int] = mapped_column(Integer)
+
+
+class LedgerHeadRow(Base):
+    """A signed tree head of the custody log, stored at each append, with the log's
+    frontier (the roots of its perfect subtrees) so the next head costs O(log n)."""
+
+    __tablename__ = "ledger_heads"
+    tree_size: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    root_hash: Mapped[str] = mapped_column(String(64))
+    frontier: Mapped[list[str]] = mapped_column(JSON)
+    signed: Mapped[dict[str, Any]] = mapped_column(JSON)
+    at: Mapped[datetime]

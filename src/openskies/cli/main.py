@@ -18,6 +18,7 @@ from openskies.cli.custody_client import keys_app
 from openskies.cli.plan import app as plan_app
 from openskies.cli.server import audit_app, delegation_app, demo, exercise_app, serve
 from openskies.cli.treaty import app as treaty_app
+from openskies.cli.verify import gc, verify
 from openskies.errors import DataError, OpenSkiesError
 
 __all__ = ["app", "run"]
@@ -37,6 +38,8 @@ app.add_typer(ledger_app, name="ledger")
 app.add_typer(data_app, name="data")
 app.add_typer(keys_app, name="keys")
 app.command()(serve)
+app.command()(verify)
+data_app.command("gc")(gc)
 app.command()(demo)
 
 

@@ -28,6 +28,7 @@ from openskies.adapters.orm import (
     ExerciseClockRow,
 )
 from openskies.missions.audit import GENESIS, AuditEntry, entry_hash, verify_chain
+from openskies.services.records import AUDIT_AT
 
 __all__ = ["AuditNotWritten", "ReadAudit", "append_audit", "verify_audit"]
 
@@ -64,6 +65,7 @@ def append_audit(
 
     One locking read of the head (and whether an exercise runs), one insert, one update:
     the head stays locked until the caller's transaction ends."""
+    session.info[AUDIT_AT] = at  # dates the row records of this transaction
     head = session.execute(_HEAD).one_or_none()
     if head is None:  # the first entry of this database
         insert_ignore(session, AuditHeadRow, id=AUDIT_CHAIN_HEAD, seq=0, hash=GENESIS)

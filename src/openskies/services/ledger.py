@@ -50,6 +50,7 @@ from openskies.services.audit import append_audit
 from openskies.services.clock import Clock
 from openskies.services.commands import Cosign
 from openskies.services.delegations import Delegation
+from openskies.services.tree_heads import record_tree_head
 from openskies.treaty import Citation, Finding
 
 __all__ = [
@@ -59,6 +60,7 @@ __all__ = [
     "LedgerService",
     "append_signed",
     "check_signed",
+    "log_signer",
     "parse_signed_events",
 ]
 
@@ -158,8 +160,34 @@ def _append_leaf(session: Session, signed: SignedEvent) -> int:
             index=index, leaf=leaf.decode(), at=signed.event.at, leaf_hash=leaf_hash(leaf).hex()
         )
     )
+    record_tree_head(
+        session,
+        LOG_ID,
+        index,
+        leaf_hash(leaf),
+        log_signer(session, signed.event.at),
+        signed.event.at,
+    )
     session.flush()
     return index
+
+
+def log_signer(session: Session, now: datetime) -> Ed25519Signer:
+    """The log's own key (created on first use): it signs the log's tree heads."""
+    row = session.get(LogKeyRow, LOG_ID)
+    if row is None:
+        signer = Ed25519Signer.generate()
+        insert_ignore(
+            session,
+            LogKeyRow,
+            log_id=LOG_ID,
+            public_key=signer.public_key.hex(),
+            private_key=signer.private_bytes().hex(),
+            created_at=now,
+        )
+        row = session.get(LogKeyRow, LOG_ID)
+        assert row is not None
+    return Ed25519Signer(bytes.fromhex(row.private_key))
 
 
 @dataclass
@@ -172,20 +200,7 @@ class LedgerService:
     # --- the log's own key --------------------------------------------------------------
 
     def _log_signer(self, session: Session) -> Ed25519Signer:
-        row = session.get(LogKeyRow, LOG_ID)
-        if row is None:
-            signer = Ed25519Signer.generate()
-            insert_ignore(
-                session,
-                LogKeyRow,
-                log_id=LOG_ID,
-                public_key=signer.public_key.hex(),
-                private_key=signer.private_bytes().hex(),
-                created_at=self.clock.now(),
-            )
-            row = session.get(LogKeyRow, LOG_ID)
-            assert row is not None
-        return Ed25519Signer(bytes.fromhex(row.private_key))
+        return log_signer(session, self.clock.now())
 
     # --- delegations' keys --------------------------------------------------------------
 
