@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 WEB    := src/openskies/web/static/index.html
 PORT   ?= 8000
 
-.PHONY: run test unit integration browser-test typecheck install web browser lint format bench clean
+.PHONY: run test unit integration browser-test typecheck install web browser lint format bench bench-api wrk clean
 
 run: install web  ## Install, build the web app, seed a demo and serve it on SQLite.
 	$(BIN)/openskies treaty parties
@@ -68,6 +68,15 @@ format: install
 bench: install  ## Benchmarks (not tests): see docs/benchmarks.md.
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/op/run.py --time-limit 1
+
+bench-api: install wrk  ## API reads with wrk beside a bare FastAPI endpoint (docs/benchmarks.md).
+	$(BIN)/python benchmarks/api/wrk_bench.py
+
+wrk:  ## Debian's wrk, for the API benchmark.
+	@command -v wrk >/dev/null || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+		else echo "wrk is needed: apt-get install wrk"; exit 1; fi; }
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis web/node_modules src/openskies/web/static

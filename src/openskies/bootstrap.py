@@ -45,6 +45,7 @@ from openskies.treaty import Finding, TreatyData, load_treaty_data
 
 __all__ = [
     "Settings",
+    "app_from_environment",
     "build_app",
     "deployment_treaty_data",
     "open_services",
@@ -211,3 +212,8 @@ def build_app(
         )
 
     return create_app(compose, max_body_bytes=settings.max_body_bytes)
+
+
+def app_from_environment() -> FastAPI:
+    """The production app from this process's environment (for ``serve --workers N``)."""
+    return build_app(read_settings())

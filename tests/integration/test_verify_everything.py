@@ -223,3 +223,43 @@ def test_orphan_objects_after_a_crash_are_reported_then_collected(
     assert deployment.store.exists(young) and not deployment.store.exists(sha)
     deployment.store.delete(young)
     assert deployment.verify().ok
+
+
+def test_backup_wipe_restore_verify(tmp_path: Path, database_url: str) -> None:
+    d = Deployment(database_url, tmp_path / "objects")
+    first = {**os.environ, "OPENSKIES_DATABASE_URL": d.world.url}
+    first["OPENSKIES_OBJECT_STORE"] = str(tmp_path / "objects")
+    done = subprocess.run(
+        [sys.executable, "-m", "openskies", "backup", str(tmp_path / "backup")],
+        env=first,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    d.world.engine.dispose()
+    # Wipe: an empty database and an empty store.
+    if database_url.startswith("sqlite"):
+        url = f"sqlite+pysqlite:///{tmp_path / 'restored.sqlite3'}"
+    else:
+        _reset_postgres(database_url)
+        url = database_url
+    second = {**first, "OPENSKIES_DATABASE_URL": url}
+    second["OPENSKIES_OBJECT_STORE"] = str(tmp_path / "restored-objects")
+    for command in (["restore", str(tmp_path / "backup")], ["verify"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "openskies", *command],
+            env=second,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+    assert "everything verified" in done.stdout
+    # The restored deployment works on: a new write gets a fresh id and verifies.
+    restored = World(
+        url, FixedClock(datetime(2021, 2, 1, tzinfo=UTC)), tmp_path / "restored-objects"
+    )
+    with restored.client:
+        assert restored.call("DEU", "GET", "/api/flights").status_code == 200
+    with restored.sessions() as session:
+        assert verify_everything(session, LocalObjectStore(tmp_path / "restored-objects")).ok
+    restored.engine.dispose()

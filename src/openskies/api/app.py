@@ -24,6 +24,7 @@ from openskies.api.deps import Unauthorised, authenticated, credentials, service
 from openskies.api.edge import EdgeGuard, problem, problems_for_http_errors
 from openskies.api.flight_step_routes import router as flight_step_router
 from openskies.api.openapi import declare_problems
+from openskies.api.pages import DEFAULT_PAGE, Cursor, decode_cursor, decode_time_cursor, page
 from openskies.api.plan_routes import geo_router
 from openskies.api.plan_routes import router as plan_router
 from openskies.api.plan_version_routes import router as plan_version_router
@@ -38,7 +39,7 @@ from openskies.api.schemas import (
     ReportIn,
 )
 from openskies.api.treaty_routes import router as treaty_router
-from openskies.api.validated import AgreementId, FlightId
+from openskies.api.validated import AgreementId, FlightId, PageLimit
 from openskies.errors import InputError, OpenSkiesError
 from openskies.missions.errors import NotFound, Refusal
 from openskies.missions.notification import check_notification
@@ -152,8 +153,17 @@ def _install_routes(app: FastAPI) -> None:
         return svc.notify(who, body.command())
 
     @app.get("/api/flights")
-    def flights(who: Me, svc: Svc) -> list[dict[str, Any]]:
-        return svc.list_flights(who)
+    def flights(
+        who: Me,
+        svc: Svc,
+        request: Request,
+        response: Response,
+        limit: PageLimit = DEFAULT_PAGE,
+        cursor: Cursor = None,
+    ) -> list[dict[str, Any]]:
+        """The flights by ETA, a page at a time (see ``openskies.api.pages``)."""
+        items = svc.list_flights(who, limit + 1, decode_time_cursor(cursor))
+        return page(items, limit, lambda f: [f["eta"], f["id"]], request, response)
 
     @app.get("/api/flights/{flight_id}", **FLIGHT)
     def flight(flight_id: FlightId, who: Caller, svc: Svc) -> Response:
@@ -208,7 +218,18 @@ def _install_routes(app: FastAPI) -> None:
         return svc.accept_agreement(who, flight_id, agreement_id)
 
     @app.get("/api/messages")
-    def messages(who: Me, svc: Svc, box: str = "inbox") -> list[dict[str, Any]]:
+    def messages(
+        who: Me,
+        svc: Svc,
+        request: Request,
+        response: Response,
+        box: str = "inbox",
+        limit: PageLimit = DEFAULT_PAGE,
+        cursor: Cursor = None,
+    ) -> list[dict[str, Any]]:
+        """The inbox or outbox by id, a page at a time (see ``openskies.api.pages``)."""
         if box not in ("inbox", "outbox"):
             raise InputError("box: inbox or outbox")
-        return svc.messages(who, box)
+        after = decode_cursor(cursor, (int,))
+        items = svc.messages(who, box, limit + 1, after[0] if after else None)
+        return page(items, limit, lambda m: [m["id"]], request, response)

@@ -20,6 +20,7 @@ from openskies.errors import InputError
 
 __all__ = [
     "MAX_DEPTH",
+    "MAX_ID",
     "MAX_JSON_INT",
     "MAX_PAGE",
     "AgreementId",

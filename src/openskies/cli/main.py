@@ -13,6 +13,7 @@ import typer
 from openskies import __version__
 from openskies.cli import plan_campaign as _plan_campaign  # noqa: F401  (registers `plan campaign`)
 from openskies.cli import plan_flight as _plan_flight  # noqa: F401 - registers its commands
+from openskies.cli.backup import backup, restore
 from openskies.cli.custody import data_app, ledger_app
 from openskies.cli.custody_client import keys_app
 from openskies.cli.plan import app as plan_app
@@ -39,6 +40,8 @@ app.add_typer(data_app, name="data")
 app.add_typer(keys_app, name="keys")
 app.command()(serve)
 app.command()(verify)
+app.command()(backup)
+app.command()(restore)
 data_app.command("gc")(gc)
 app.command()(demo)
 

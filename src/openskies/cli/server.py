@@ -75,23 +75,42 @@ def serve(
             "real speed and is kept in the database for every replica."
         ),
     ] = None,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
+    log_level: Annotated[str, typer.Option(help="uvicorn's log level.")] = "info",
 ) -> None:
-    """Run the API and the web app (SQLite by default; OPENSKIES_DATABASE_URL for PostgreSQL)."""
+    """Run the API and the web app (SQLite by default; OPENSKIES_DATABASE_URL for PostgreSQL).
+
+    With ``--workers N`` the N processes share nothing but the database and the store (the
+    service is stateless); the schema is migrated once, before they start."""
     from dataclasses import replace
 
     settings = read_settings()
     if clock is not None:
         settings = replace(settings, clock_start=parse_datetime(clock, "--clock"))
         console.print(f"[yellow]EXERCISE clock[/] starting at {clock}")
-    _serve(settings, host, port)
+    _serve(settings, host, port, workers, log_level)
 
 
-def _serve(settings: Settings, host: str, port: int) -> None:
+def _serve(
+    settings: Settings, host: str, port: int, workers: int = 1, log_level: str = "info"
+) -> None:
     import uvicorn
 
     where = settings.database_url.split("@")[-1]
-    console.print(f"openskies on http://{host}:{port}  (database: {where})")
-    uvicorn.run(build_app(settings), host=host, port=port, log_level="info")
+    console.print(f"openskies on http://{host}:{port}  (database: {where}, {workers} worker(s))")
+    if workers == 1:
+        uvicorn.run(build_app(settings), host=host, port=port, log_level=log_level)
+        return
+    with open_services(settings, route_checker=None):
+        pass  # migrate once
+    uvicorn.run(
+        "openskies.bootstrap:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+    )
 
 
 @delegation_app.command("create")

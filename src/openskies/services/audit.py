@@ -10,12 +10,14 @@ head's lock) serves them all, and each read is answered only once its entry is c
 
 from __future__ import annotations
 
+import json
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, exists, insert, select, update
+from sqlalchemy import Text, bindparam, cast, exists, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from openskies.adapters.database import insert_ignore
@@ -158,11 +160,25 @@ class ReadAudit:
 
 def verify_audit(session: Session) -> tuple[int, int | None, str]:
     """Check the whole chain: (entries checked, first broken seq or None, why)."""
-    rows = session.execute(select(AuditRow).order_by(AuditRow.seq)).scalars()
-    result = verify_chain(
-        AuditEntry(r.seq, r.at, r.actor, r.action, r.object, r.details, r.prev_hash, r.hash)
-        for r in rows
-    )
+    columns = [
+        c if c.key != "details" else cast(c, Text).label("details") for c in AuditRow.__table__.c
+    ]
+    rows = session.execute(select(*columns).order_by(AuditRow.seq))
+    unreadable: list[int] = []
+
+    def entries() -> Iterator[AuditEntry]:
+        for r in rows:
+            try:
+                details = json.loads(r.details) if r.details is not None else {}
+            except ValueError:
+                unreadable.append(r.seq)
+                return
+            yield AuditEntry(r.seq, r.at, r.actor, r.action, r.object, details, r.prev_hash, r.hash)
+
+    result = verify_chain(entries())
+    if unreadable and result[1] is None:
+        seq = unreadable[0]
+        return result[0] + 1, seq, f"entry {seq}: its details are not JSON"
     head = session.get(AuditHeadRow, AUDIT_CHAIN_HEAD)
     checked, bad, _ = result
     if bad is None and head is not None and head.seq != checked:

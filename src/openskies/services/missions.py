@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Row, Text, and_, bindparam, cast, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -147,6 +147,32 @@ _AGREEMENTS = (
         _agreements.accepted_by,
     )
     .where(_agreements.flight_id == bindparam("flight_id"))
+    .order_by(_agreements.id)
+)
+# the same for a page of flights (``ids``), each row naming its flight: two queries a page
+_PAGE_EVENTS = (
+    select(
+        _events.flight_id,
+        _events.seq,
+        _events.step,
+        _events.at,
+        _events.actor,
+        _events.breaches,
+        _events.payload,
+    )
+    .where(_events.flight_id.in_(bindparam("ids", expanding=True)))
+    .order_by(_events.flight_id, _events.seq)
+)
+_PAGE_AGREEMENTS = (
+    select(
+        _agreements.flight_id,
+        _agreements.id,
+        _agreements.rule,
+        _agreements.terms,
+        _agreements.proposed_by,
+        _agreements.accepted_by,
+    )
+    .where(_agreements.flight_id.in_(bindparam("ids", expanding=True)))
     .order_by(_agreements.id)
 )
 
@@ -392,15 +418,32 @@ class MissionService:
             raise NotFound(f"no flight {flight_id}")
         return row
 
-    def list_flights(self, actor: Delegation) -> list[dict[str, Any]]:
-        """Every flight the delegation may see, as its role allows (none for a non-Party)."""
+    def list_flights(
+        self, actor: Delegation, limit: int | None = None, after: tuple[str, str] | None = None
+    ) -> list[dict[str, Any]]:
+        """The flights the delegation may see, as its role allows (none for a non-Party), by
+        ETA: at most ``limit``, those after ``after`` (the ETA and id of the last one seen).
+        Three queries whatever the page size: the flights, their events, their agreements."""
         now = self.clock.now()
         if not is_state_party(self.data, actor.state, now.date()):
             self._authorise(actor, Action.READ_NOTIFICATION, Role.NOT_A_PARTY)
+        query = select(FlightRow).order_by(FlightRow.eta, FlightRow.id)
+        if after is not None:
+            eta = datetime.fromisoformat(after[0])
+            query = query.where(
+                or_(FlightRow.eta > eta, and_(FlightRow.eta == eta, FlightRow.id > after[1]))
+            )
         with self.reading().begin() as session:
-            rows = session.execute(select(FlightRow).order_by(FlightRow.eta)).scalars().all()
+            rows = session.execute(query.limit(limit)).scalars().all()
+            children = _children(session, [r.id for r in rows])
             return [
-                self._view(session, row, self.role(actor.state, row, now.date()), now)
+                self._view(
+                    session,
+                    row,
+                    self.role(actor.state, row, now.date()),
+                    now,
+                    children.get(row.id, ([], [])),
+                )
                 for row in rows
             ]
 
@@ -422,7 +465,16 @@ class MissionService:
             self.read_audit.append(now, actor.state, "flight.read", f"flight:{flight_id}")
         return view
 
-    def _view(self, session: Session, row: FlightRow, role: Role, now: datetime) -> dict[str, Any]:
+    def _view(
+        self,
+        session: Session,
+        row: FlightRow,
+        role: Role,
+        now: datetime,
+        children: Children | None = None,
+    ) -> dict[str, Any]:
+        """The flight as ``role`` sees it; ``children`` (its events and agreements, loaded
+        for a whole page at once) saves two queries per flight."""
         view: dict[str, Any] = {
             "id": row.id,
             "observing_party": row.observing,
@@ -441,7 +493,11 @@ class MissionService:
         if row.report is not None and shown:
             view["report"] = row.report
         if allowed(Action.READ_TIMELINE, role):
-            events = session.execute(_EVENTS, {"flight_id": row.id}).all()
+            if children is None:
+                events = session.execute(_EVENTS, {"flight_id": row.id}).all()
+                agreements = session.execute(_AGREEMENTS, {"flight_id": row.id}).all()
+            else:
+                events, agreements = children
             flight = _flight(row, _replayed(e.payload for e in events))
             view.update(
                 {
@@ -481,7 +537,7 @@ class MissionService:
                             "proposed_by": a.proposed_by,
                             "accepted_by": a.accepted_by,
                         }
-                        for a in session.execute(_AGREEMENTS, {"flight_id": row.id})
+                        for a in agreements
                     ],
                 }
             )
@@ -756,21 +812,26 @@ class MissionService:
         )
         post_message(session, row.id, kind, sender, recipients, to_all, body, now, answers)
 
-    def messages(self, actor: Delegation, box: str) -> list[dict[str, Any]]:
-        """The delegation's inbox (to it, or copies to all Parties) or outbox."""
+    def messages(
+        self, actor: Delegation, box: str, limit: int | None = None, after: int | None = None
+    ) -> list[dict[str, Any]]:
+        """The delegation's inbox (to it, or copies to all Parties) or outbox, by id: at most
+        ``limit``, those after id ``after``; chosen by the database in one query."""
         now = self.clock.now()
         if not is_state_party(self.data, actor.state, now.date()):
             self._authorise(actor, Action.READ_NOTIFICATION, Role.NOT_A_PARTY)
+        query = select(MessageRow).order_by(MessageRow.id)
+        if box == "outbox":
+            query = query.where(MessageRow.sender == actor.state)
+        else:  # recipients is a JSON list of State codes: '["DEU", "POL"]'
+            named = cast(MessageRow.recipients, Text).like(f'%"{actor.state}"%')
+            query = query.where(
+                MessageRow.sender != actor.state, or_(MessageRow.to_all_parties, named)
+            )
+        if after is not None:
+            query = query.where(MessageRow.id > after)
         with self.reading().begin() as session:
-            rows = session.execute(select(MessageRow).order_by(MessageRow.id)).scalars().all()
-            if box == "outbox":
-                mine = [m for m in rows if m.sender == actor.state]
-            else:
-                mine = [
-                    m
-                    for m in rows
-                    if m.sender != actor.state and (actor.state in m.recipients or m.to_all_parties)
-                ]
+            mine = session.execute(query.limit(limit)).scalars().all()
             return [
                 {
                     "id": m.id,
@@ -791,6 +852,23 @@ class MissionService:
 def _utc(at: datetime) -> datetime:
     """A stored time as aware UTC (SQLite returns naive datetimes)."""
     return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+
+Children = tuple[list[Row[Any]], list[Row[Any]]]
+"""A flight's events and agreements, as the plain rows of ``_EVENTS`` and ``_AGREEMENTS``."""
+
+
+def _children(session: Session, ids: list[str]) -> dict[str, Children]:
+    """The events and agreements of the flights ``ids``: two queries for all of them."""
+    out: dict[str, Children] = {i: ([], []) for i in ids}
+    if not ids:
+        return out
+    page = {"ids": ids}
+    for e in session.execute(_PAGE_EVENTS, page):
+        out[e.flight_id][0].append(e)
+    for a in session.execute(_PAGE_AGREEMENTS, page):
+        out[a.flight_id][1].append(a)
+    return out
 
 
 def _deadlines(data: TreatyData, flight: ObservationFlight) -> list[dict[str, Any]]:

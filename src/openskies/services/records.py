@@ -105,7 +105,9 @@ def _values(obj: Any, table: Table) -> dict[str, Any]:
 
 @event.listens_for(Session, "before_commit")
 def _before_commit(session: Session) -> None:
-    if not session.info.get(_TOUCHED) and not session.info.get(INSERTED_ROWS):
+    inserted_now = session.info.get(INSERTED_ROWS) or []
+    if not session.info.get(_TOUCHED) and all(t.name in NOT_COVERED for t, _ in inserted_now):
+        session.info.pop(INSERTED_ROWS, None)  # only the audit chain's own rows: nothing to do
         return
     session.flush()
     touched = session.info.pop(_TOUCHED, {})
@@ -150,8 +152,9 @@ def _when(session: Session, times: list[datetime]) -> datetime:
     return max(aware, default=datetime(1970, 1, 1, tzinfo=UTC))
 
 
+@event.listens_for(Session, "after_commit")
 @event.listens_for(Session, "after_rollback")
-def _after_rollback(session: Session) -> None:
+def _forget(session: Session) -> None:
     session.info.pop(_TOUCHED, None)
     session.info.pop(INSERTED_ROWS, None)
 

@@ -1,0 +1,121 @@
+"""Lists are paginated by cursor and cost the same number of queries whatever the size of
+the record and of the page (no N+1); every page together is the whole list, once."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from openskies.adapters.orm import AgreementRow, FlightEventRow, FlightRow
+from openskies.services.messages import post_message
+from tests.integration.conftest import START, World
+
+
+@contextmanager
+def counted() -> Iterator[list[str]]:
+    """Every SQL statement sent to any database while inside."""
+    statements: list[str] = []
+
+    def count(_c: Any, _cur: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(Engine, "before_cursor_execute", count)
+
+
+def seed(world: World, flights: int) -> None:
+    """``flights`` flights (DEU over POL), each with 3 events, an agreement, 4 messages."""
+    with world.sessions.begin() as session:
+        for n in range(flights):
+            fid = str(uuid.uuid4())
+            eta = START + timedelta(days=n)
+            session.add(
+                FlightRow(
+                    id=fid,
+                    observing="DEU",
+                    observed="POL",
+                    observing_holder="DEU",
+                    observed_holder="POL",
+                    quota_year=eta.year,
+                    eta=eta,
+                    notified_at=eta - timedelta(hours=72),
+                    state="acknowledged",
+                    transit=[],
+                    agreed_otherwise=[],
+                    times={"notified_at": (eta - timedelta(hours=72)).isoformat()},
+                    notification={"observed": "POL"},
+                )
+            )
+            session.flush()
+            for seq, step in enumerate(("notify", "acknowledge", "arrive"), start=1):
+                session.add(FlightEventRow(flight_id=fid, seq=seq, step=step, at=eta, actor="DEU"))
+            session.add(
+                AgreementRow(flight_id=fid, rule="depart_by", proposed_by="DEU", proposed_at=eta)
+            )
+            for kind, to_all in (("notification", True), ("acknowledgement", False)) * 2:
+                post_message(session, fid, kind, "DEU", ["POL"], to_all, {"n": n}, eta)
+
+
+def _queries(world: World, path: str) -> tuple[int, Any]:
+    with counted() as statements:
+        response = world.call("POL", "GET", path)
+    assert response.status_code == 200, response.text
+    return len(statements), response
+
+
+def test_the_flight_list_costs_the_same_queries_at_any_size(world: World) -> None:
+    seed(world, 3)
+    small, _ = _queries(world, "/api/flights?limit=10")
+    seed(world, 40)
+    large, response = _queries(world, "/api/flights?limit=10")
+    whole, _ = _queries(world, "/api/flights?limit=500")
+    assert small == large == whole  # not one more query per flight
+    assert large <= 6  # auth, flights, events, agreements (and BEGIN/COMMIT on SQLite)
+    assert len(response.json()) == 10 and response.json()[0]["events"]
+
+
+def test_the_flight_list_pages_cover_every_flight_once(world: World) -> None:
+    seed(world, 23)
+    seen: list[str] = []
+    path = "/api/flights?limit=5"
+    while path:
+        response = world.call("PRT", "GET", path)
+        assert response.status_code == 200
+        seen += [f["id"] for f in response.json()]
+        link = response.headers.get("Link")
+        path = link[1 : link.index(">")] if link else ""
+    assert len(seen) == len(set(seen)) == 23
+    assert world.call("PRT", "GET", "/api/flights?limit=501").status_code == 422
+    assert world.call("PRT", "GET", "/api/flights?cursor=bm9wZQ").status_code == 422
+
+
+def test_messages_are_chosen_by_the_database_a_page_at_a_time(world: World) -> None:
+    seed(world, 3)
+    small, _ = _queries(world, "/api/messages?limit=5")
+    seed(world, 30)
+    large, response = _queries(world, "/api/messages?limit=5")
+    assert small == large <= 4
+    assert len(response.json()) == 5 and "X-Next-Cursor" in response.headers
+    inbox, cursor = [], None
+    while True:
+        query = "limit=50" + (f"&cursor={cursor}" if cursor else "")
+        page = world.call("POL", "GET", f"/api/messages?{query}")
+        inbox += page.json()
+        cursor = page.headers.get("X-Next-Cursor")
+        if cursor is None:
+            break
+    assert len(inbox) == 33 * 4 and all(m["from"] == "DEU" for m in inbox)
+    outbox = world.call("POL", "GET", "/api/messages?box=outbox").json()
+    assert outbox == []
+    # FRA is named in none of them, but sees the copies to all States Parties.
+    fra = world.call("FRA", "GET", "/api/messages?limit=500").json()
+    assert len(fra) == 33 * 2 and all(m["to_all_parties"] for m in fra)
