@@ -7,13 +7,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 import typer
-from sqlalchemy import select
 
-from openskies.adapters.orm import CustodyObjectRow
 from openskies.bootstrap import open_services, read_settings
 from openskies.cli._common import console, print_json
 from openskies.errors import InputError
-from openskies.services.verification import verify_everything
+from openskies.services.verification import recorded_objects, verify_everything
 
 __all__ = ["gc", "parse_duration", "verify"]
 
@@ -83,7 +81,7 @@ def gc(
     keep = parse_duration(grace, "--grace")
     with open_services(read_settings(), route_checker=None) as svc:
         with svc.sessions() as session:
-            known = set(session.execute(select(CustodyObjectRow.sha256)).scalars())
+            known = set(recorded_objects(session))
         cutoff = datetime.now(UTC) - keep
         removed, young = [], 0
         for sha in list(svc.store.iter_objects()):

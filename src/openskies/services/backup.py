@@ -26,9 +26,10 @@ from sqlalchemy import DateTime, Table, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
-from openskies.adapters.orm import AuditRow, Base, CustodyObjectRow
+from openskies.adapters.orm import AuditRow, Base
 from openskies.custody import ObjectStore
 from openskies.errors import InputError
+from openskies.services.verification import recorded_objects
 
 __all__ = ["BACKUP_FORMAT", "BackupSummary", "backup", "restore"]
 
@@ -98,7 +99,7 @@ def backup(
 
             _fsync_write(path, lines())
             files[f"db/{table.name}.jsonl"] = {"rows": count, "sha256": _sha256_file(path)}
-        wanted = list(session.execute(select(CustodyObjectRow.sha256)).scalars())
+        wanted = recorded_objects(session)
     total = 0
     for sha in wanted:
         path = target / "objects" / sha

@@ -44,7 +44,7 @@ from openskies.services.ledger import LOG_ID
 from openskies.services.records import ROWS_ACTION, verify_rows
 from openskies.services.tree_heads import latest_head
 
-__all__ = ["Check", "Problem", "VerifyReport", "verify_everything"]
+__all__ = ["Check", "Problem", "VerifyReport", "recorded_objects", "verify_everything"]
 
 
 @dataclass(frozen=True)
@@ -279,9 +279,16 @@ def _latest_consistent(
     check.summary += f"; consistent with the signed tree head of size {head.tree_size}"
 
 
+def recorded_objects(session: Session) -> list[str]:
+    """Every object a record names: originals and duplicates, fingerprinted copies."""
+    from openskies.services.fingerprints import Fingerprints
+
+    originals = session.execute(select(CustodyObjectRow.sha256)).scalars().all()
+    return sorted({*originals, *Fingerprints.copies(session)})
+
+
 def _store(session: Session, store: ObjectStore, check: Check) -> tuple[str, ...]:
-    expected = session.execute(select(CustodyObjectRow.sha256)).scalars().all()
-    report = verify_store(store, expected)
+    report = verify_store(store, recorded_objects(session))
     for sha in report.corrupt:
         check.problems.append(
             Problem(
