@@ -37,6 +37,7 @@ from sqlalchemy import create_engine, text
 
 from openskies.adapters.database import normalise_url
 from openskies.bootstrap import Settings, open_services
+from openskies.cli.decisions import record_demo_distribution
 from openskies.services.delegations import create_delegation
 
 HERE = Path(__file__).parent
@@ -53,9 +54,11 @@ def _wait(base: str) -> None:
     raise RuntimeError(f"{base} did not start")
 
 
-def empty(url: str, objects: str) -> dict[str, object]:
-    """Three delegations and one flight (DEU over POL)."""
-    with open_services(Settings(url, objects), route_checker=None) as svc:
+def empty(url: str, objects: str, decisions: str) -> dict[str, object]:
+    """Three delegations and one flight (DEU over POL, under the demo distribution)."""
+    record_demo_distribution(Path(decisions), datetime.now(UTC).year)
+    settings = Settings(url, objects, decisions_dirs=(decisions,))
+    with open_services(settings, route_checker=None) as svc:
         tokens, who = {}, {}
         with svc.sessions.begin() as session:
             for code in ("DEU", "POL", "FRA"):
@@ -105,6 +108,7 @@ def run(
 ) -> list[str]:
     env = {**os.environ, "OPENSKIES_DATABASE_URL": url}
     env["OPENSKIES_OBJECT_STORE"] = str(state["objects"])
+    env["OPENSKIES_DECISIONS_DIR"] = str(state["decisions"])
     ours = _start(
         [sys.executable, "-m", "openskies", "serve", "--port", str(PORT), "--log-level", "warning"],
         env,
@@ -199,8 +203,9 @@ def main() -> None:
                 if pg:
                     _reset(pg)
                 objects = str(Path(tmp) / "objects")
+                decisions = str(Path(tmp) / "decisions")
                 if size == "empty":
-                    state = empty(url, objects)
+                    state = empty(url, objects, decisions)
                 else:
                     tokens = Path(tmp) / "tokens.json"
                     subprocess.run(
@@ -221,7 +226,8 @@ def main() -> None:
                     )
                     state = json.loads(tokens.read_text())
                     state["observed"], state["other"] = _flight_parties(url, state["flight"])
-                state["objects"] = objects
+                state["objects"], state["decisions"] = objects, decisions
+                Path(decisions).mkdir(exist_ok=True)
                 run(name, url, size, state, args.seconds, args.connections)
 
 

@@ -19,6 +19,7 @@ from openskies.adapters.object_store import LocalObjectStore
 from openskies.services.delegations import create_delegation
 from openskies.services.verification import verify_everything
 from openskies.treaty import load_treaty_data
+from tests.conftest import TEST_DECISIONS
 from tests.integration.conftest import PG_ENV, _reset_postgres
 from tests.integration.test_custody_durability import _port
 
@@ -40,6 +41,7 @@ def replicas(tmp_path: Path) -> Iterator[tuple[list[str], dict[str, str], str]]:
     engine.dispose()
     env = {**os.environ, "OPENSKIES_DATABASE_URL": url}
     env["OPENSKIES_OBJECT_STORE"] = str(tmp_path / "objects")
+    env["OPENSKIES_DECISIONS_DIR"] = str(TEST_DECISIONS)  # a 2026 distribution of quotas
     processes, bases = [], []
     for _ in range(2):
         port = _port()
