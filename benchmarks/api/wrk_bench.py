@@ -190,6 +190,11 @@ def main() -> None:
     parser.add_argument("--flights", type=int, default=2000)
     parser.add_argument("--postgres", default=os.environ.get("OPENSKIES_TEST_DATABASE_URL"))
     parser.add_argument("--sizes", default="empty,seeded")
+    parser.add_argument(
+        "--seeded-sqlite",
+        help="A directory seeded before (s.sqlite3, objects/, tokens.json from seed.py); "
+        "seeded now, there, if it has no tokens.json",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: run make bench-api (Debian package wrk)")
@@ -208,22 +213,28 @@ def main() -> None:
                     state = empty(url, objects, decisions)
                 else:
                     tokens = Path(tmp) / "tokens.json"
-                    subprocess.run(
-                        [
-                            sys.executable,
-                            str(HERE / "seed.py"),
-                            "--database-url",
-                            url,
-                            "--objects",
-                            objects,
-                            "--tokens",
-                            str(tokens),
-                            "--flights",
-                            str(args.flights),
-                        ],
-                        check=True,
-                        stdout=subprocess.DEVNULL,
-                    )
+                    if args.seeded_sqlite and not pg:
+                        keep = Path(args.seeded_sqlite)
+                        keep.mkdir(parents=True, exist_ok=True)
+                        url = f"sqlite+pysqlite:///{keep / 's.sqlite3'}"
+                        objects, tokens = str(keep / "objects"), keep / "tokens.json"
+                    if not tokens.exists():
+                        subprocess.run(
+                            [
+                                sys.executable,
+                                str(HERE / "seed.py"),
+                                "--database-url",
+                                url,
+                                "--objects",
+                                objects,
+                                "--tokens",
+                                str(tokens),
+                                "--flights",
+                                str(args.flights),
+                            ],
+                            check=True,
+                            stdout=subprocess.DEVNULL,
+                        )
                     state = json.loads(tokens.read_text())
                     state["observed"], state["other"] = _flight_parties(url, state["flight"])
                 state["objects"], state["decisions"] = objects, decisions
