@@ -175,11 +175,11 @@ def _flight_parties(url: str, flight: str) -> tuple[str, str]:
     return observed, other
 
 
-def _reset(url: str) -> None:
+def _reset(url: str, schema: str) -> None:
     engine = create_engine(normalise_url(url))
     with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     engine.dispose()
 
 
@@ -190,6 +190,12 @@ def main() -> None:
     parser.add_argument("--flights", type=int, default=2000)
     parser.add_argument("--postgres", default=os.environ.get("OPENSKIES_TEST_DATABASE_URL"))
     parser.add_argument("--sizes", default="empty,seeded")
+    parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    parser.add_argument(
+        "--pg-schema",
+        default="public",
+        help="The PostgreSQL schema to (re)create and use (search_path), e.g. bench",
+    )
     parser.add_argument(
         "--seeded-sqlite",
         help="A directory seeded before (s.sqlite3, objects/, tokens.json from seed.py); "
@@ -200,13 +206,19 @@ def main() -> None:
         sys.exit("wrk is not installed: run make bench-api (Debian package wrk)")
     print("| database | size | endpoint | requests/s | p50 ms | p99 ms | ratio to bare | load |")
     print("|---|---|---|---:|---:|---:|---:|---:|")
-    databases = [("SQLite", None)] + ([("PostgreSQL", args.postgres)] if args.postgres else [])
+    pg_url = args.postgres
+    if pg_url and args.pg_schema != "public":
+        joiner = "&" if "?" in pg_url else "?"
+        pg_url = f"{pg_url}{joiner}options=-csearch_path%3D{args.pg_schema}"
+    databases = [("SQLite", None)] + ([("PostgreSQL", pg_url)] if pg_url else [])
+    if args.only:
+        databases = [d for d in databases if d[0].lower() == args.only]
     for name, pg in databases:
         for size in args.sizes.split(","):
             with tempfile.TemporaryDirectory() as tmp:
                 url = pg or f"sqlite+pysqlite:///{Path(tmp) / 'bench.sqlite3'}"
                 if pg:
-                    _reset(pg)
+                    _reset(args.postgres, args.pg_schema)
                 objects = str(Path(tmp) / "objects")
                 decisions = str(Path(tmp) / "decisions")
                 if size == "empty":
