@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 
 from openskies.adapters.orm import AgreementRow, FlightEventRow, FlightRow
@@ -65,9 +65,9 @@ def seed(world: World, flights: int) -> None:
                 post_message(session, fid, kind, "DEU", ["POL"], to_all, {"n": n}, eta)
 
 
-def _queries(world: World, path: str) -> tuple[int, Any]:
+def _queries(world: World, path: str, who: str = "POL") -> tuple[int, Any]:
     with counted() as statements:
-        response = world.call("POL", "GET", path)
+        response = world.call(who, "GET", path)
     assert response.status_code == 200, response.text
     return len(statements), response
 
@@ -119,3 +119,32 @@ def test_messages_are_chosen_by_the_database_a_page_at_a_time(world: World) -> N
     # FRA is named in none of them, but sees the copies to all States Parties.
     fra = world.call("FRA", "GET", "/api/messages?limit=500").json()
     assert len(fra) == 33 * 2 and all(m["to_all_parties"] for m in fra)
+
+
+READS = {  # request -> most statements (SQLite's BEGINs included; fewer on PostgreSQL)
+    "/api/flights?limit=100": 6,  # auth; the page, its events, its agreements
+    "/api/flights/{id} as FRA": 4,  # auth; the flight (public copy)
+    "/api/flights/{id} as POL": 13,  # auth; the flight, events, agreements; audit append
+    "/api/messages?limit=100": 4,  # auth; one filtered keyset SELECT
+    "/api/messages?box=outbox as DEU": 4,
+    "/api/me": 2,
+}
+
+
+def _read_counts(world: World) -> dict[str, int]:
+    with world.sessions() as session:
+        fid = session.execute(select(FlightRow.id).order_by(FlightRow.eta).limit(1)).scalar_one()
+    counts = {}
+    for request in READS:
+        path, _, who = request.partition(" as ")
+        counts[request], _ = _queries(world, path.replace("{id}", fid), who or "POL")
+    return counts
+
+
+def test_each_read_costs_the_same_statements_at_any_size(world: World) -> None:
+    seed(world, 3)
+    small = _read_counts(world)
+    seed(world, 37)
+    large = _read_counts(world)
+    assert small == large
+    assert all(large[request] <= most for request, most in READS.items()), large

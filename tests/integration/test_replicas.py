@@ -22,6 +22,18 @@ from openskies.treaty import load_treaty_data
 from tests.conftest import TEST_DECISIONS
 from tests.integration.conftest import PG_ENV, _reset_postgres
 from tests.integration.test_custody_durability import _port
+from tests.integration.test_custody_flow import notice
+
+
+def _wait(base: str) -> None:
+    """Until the server at ``base`` answers its health check (at most a minute)."""
+    for _ in range(600):
+        try:
+            if httpx.get(f"{base}/api/health").status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise AssertionError(f"{base} did not start")
 
 
 @pytest.fixture
@@ -56,12 +68,7 @@ def replicas(tmp_path: Path) -> Iterator[tuple[list[str], dict[str, str], str]]:
         bases.append(f"http://127.0.0.1:{port}")
     try:
         for base in bases:
-            for _ in range(600):
-                try:
-                    if httpx.get(f"{base}/api/health").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.1)
+            _wait(base)
         yield bases, tokens, url
     finally:
         for process in processes:
@@ -79,27 +86,7 @@ def test_two_replicas_on_one_database_agree(
         return httpx.request(method, f"{base}{path}", headers=headers, timeout=60, **kw)  # type: ignore[arg-type]
 
     eta = datetime.now(UTC) + timedelta(days=10)
-    notice = {
-        "observed": "POL",
-        "point_of_entry": "pol-warszawa-okecie",
-        "eta": eta.isoformat(),
-        "pre_flight_inspection": {"place": "EPWA", "start": eta.isoformat()},
-        "diplomatic_clearance": "X1",
-        "aircraft": "A319OH",
-        "approximate_distance_km": 900,
-        "personnel": [
-            {
-                "name": "A",
-                "gender": "F",
-                "date_of_birth": "1980-01-01",
-                "place_of_birth": "Bonn",
-                "passport_number": "P1",
-                "passport_issued_by": "DEU",
-                "function": "observer",
-            }
-        ],
-    }
-    made = call(one, "DEU", "POST", "/api/flights", json=notice)
+    made = call(one, "DEU", "POST", "/api/flights", json=notice(eta))
     assert made.status_code == 201, made.text
     fid = made.json()["id"]
     # Written through one, read through the other: the same flight, the same answer.
@@ -118,3 +105,22 @@ def test_two_replicas_on_one_database_agree(
         report = verify_everything(session, LocalObjectStore(tmp_path / "objects"))
     engine.dispose()
     assert report.ok, report.as_json()
+
+
+def test_serve_workers_n_runs_n_processes_on_one_database(tmp_path: Path) -> None:
+    url = f"sqlite+pysqlite:///{tmp_path / 'openskies.sqlite3'}"
+    env = {**os.environ, "OPENSKIES_DATABASE_URL": url}
+    env["OPENSKIES_OBJECT_STORE"] = str(tmp_path / "objects")
+    port = _port()
+    command = [sys.executable, "-m", "openskies", "serve", "--port", str(port), "--workers", "2"]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait(base)
+        assert all(httpx.get(f"{base}/api/health").status_code == 200 for _ in range(10))
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0].decode()
+    # uvicorn's supervisor started two worker processes, each its own app.
+    assert "2 worker(s)" in output
+    assert output.count("Started server process") == 2, output

@@ -218,9 +218,11 @@ def _ledger(session: Session, check: Check) -> None:
             size = re.search(r"tree heads? of size (\d+)", p.message)
             row = f"tree_heads:{size.group(1)}" if size else "tree_heads"
             _ledger_problem(check, "tree_heads", row, p.kind, p.message)
+    cosigned = [h.head.tree_size for h in heads if len(h.signatures) > 1]
     check.summary = (
         f"{report.entries} entries, root {report.root_hash.hex()[:16]}…, {len(heads)} signed "
-        f"tree heads checked, witnessed up to size {report.witnessed_size}"
+        f"tree head(s) checked, "
+        + (f"cosigned by witnesses up to size {max(cosigned)}" if cosigned else "none cosigned")
     )
     if not check.ok:
         return
