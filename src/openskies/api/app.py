@@ -24,11 +24,11 @@ from openskies.api.deps import Unauthorised, authenticated, credentials, service
 from openskies.api.edge import EdgeGuard, problem, problems_for_http_errors
 from openskies.api.flight_step_routes import router as flight_step_router
 from openskies.api.openapi import declare_problems
-from openskies.api.pages import DEFAULT_PAGE, Cursor, decode_cursor, decode_time_cursor, page
+from openskies.api.pages import DEFAULT_PAGE, PAGED, Cursor, decode_cursor, decode_time_cursor, page
 from openskies.api.plan_routes import geo_router
 from openskies.api.plan_routes import router as plan_router
 from openskies.api.plan_version_routes import router as plan_version_router
-from openskies.api.responses import AgreementOut, FlightOut, HealthOut, MeOut
+from openskies.api.responses import AgreementOut, FlightOut, HealthOut, MeOut, MessageOut
 from openskies.api.schemas import (
     AgreementIn,
     ChangesIn,
@@ -152,7 +152,12 @@ def _install_routes(app: FastAPI) -> None:
             raise Refusal(findings, field=findings[0].rule)
         return svc.notify(who, body.command())
 
-    @app.get("/api/flights")
+    @app.get(
+        "/api/flights",
+        response_model=list[FlightOut],
+        response_model_exclude_unset=True,
+        responses=PAGED,
+    )
     def flights(
         who: Me,
         svc: Svc,
@@ -217,7 +222,7 @@ def _install_routes(app: FastAPI) -> None:
     def accept(flight_id: FlightId, agreement_id: AgreementId, who: Me, svc: Svc) -> dict[str, Any]:
         return svc.accept_agreement(who, flight_id, agreement_id)
 
-    @app.get("/api/messages")
+    @app.get("/api/messages", response_model=list[MessageOut], responses=PAGED)
     def messages(
         who: Me,
         svc: Svc,

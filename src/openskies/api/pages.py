@@ -23,6 +23,7 @@ from openskies.errors import InputError
 __all__ = [
     "DEFAULT_PAGE",
     "MAX_PAGE",
+    "PAGED",
     "Cursor",
     "decode_cursor",
     "decode_time_cursor",
@@ -31,6 +32,24 @@ __all__ = [
 ]
 
 DEFAULT_PAGE = 100
+
+PAGED: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": f"A page of at most ``limit`` items (default {DEFAULT_PAGE}, at most "
+        f"{MAX_PAGE}); when there are more, the next page is named by these headers",
+        "headers": {
+            "Link": {
+                "description": 'The next page: ``<URL>; rel="next"``',
+                "schema": {"type": "string"},
+            },
+            "X-Next-Cursor": {
+                "description": "The ``cursor`` of the next page",
+                "schema": {"type": "string"},
+            },
+        },
+    }
+}
+"""The OpenAPI description of a paginated list's success response."""
 
 Cursor = Annotated[
     str | None,
