@@ -3,6 +3,7 @@ PostgreSQL; a clean deployment verifies; orphan objects are reported and collect
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -97,6 +98,27 @@ def key_unrevoked(c: Connection) -> tuple[str, Undo]:
     )
 
 
+def flight_event_deleted(c: Connection) -> tuple[str, Undo]:
+    row = _one(c, "SELECT * FROM flight_events ORDER BY id DESC LIMIT 1")._mapping
+    saved = dict(row)
+    c.execute(text("DELETE FROM flight_events WHERE id = :i"), {"i": saved["id"]})
+    columns = ", ".join(saved)
+    values = ", ".join(f":{k}" for k in saved)
+    return f"flight_events:{saved['id']}", lambda c: c.execute(
+        text(f"INSERT INTO flight_events ({columns}) VALUES ({values})"),
+        {k: json.dumps(v) if isinstance(v, list | dict) else v for k, v in saved.items()},
+    )
+
+
+def object_record_changed(c: Connection) -> tuple[str, Undo]:
+    sha, observed = _one(c, "SELECT sha256, observed FROM custody_objects")
+    c.execute(text("UPDATE custody_objects SET observed = 'HUN' WHERE sha256 = :s"), {"s": sha})
+    return f"custody_objects:{sha}", lambda c: c.execute(
+        text("UPDATE custody_objects SET observed = :o WHERE sha256 = :s"),
+        {"s": sha, "o": observed},
+    )
+
+
 TAMPERS = {
     "holding FRA→HUN": (holding_to_hungary, "custody_holdings"),
     "copy request refused→delivered": (refused_request_delivered, "copy_requests"),
@@ -105,6 +127,8 @@ TAMPERS = {
     "a revoked token un-revoked": (token_unrevoked, "tokens"),
     "last ledger leaf deleted": (last_leaf_deleted, "ledger_leaves"),
     "a revoked key un-revoked": (key_unrevoked, "delegation_public_keys"),
+    "a flight event deleted": (flight_event_deleted, "flight_events"),
+    "an object's observed Party changed": (object_record_changed, "custody_objects"),
 }
 
 
