@@ -38,6 +38,7 @@ from sqlalchemy import create_engine, text
 from openskies.adapters.database import normalise_url
 from openskies.bootstrap import Settings, open_services
 from openskies.cli.decisions import record_demo_distribution
+from openskies.services.commands import NotifyFlight, PersonParticulars, PreFlightInspection
 from openskies.services.delegations import create_delegation
 
 HERE = Path(__file__).parent
@@ -66,16 +67,17 @@ def empty(url: str, objects: str, decisions: str) -> dict[str, object]:
                     session, svc.data, code, svc.clock.now()
                 )
         eta = datetime.now(UTC) + timedelta(days=5)
-        notice = {
-            "observed": "POL",
-            "eta": eta,
-            "point_of_entry": "pol-warszawa-okecie",
-            "pre_flight_inspection": {"place": "EPWA", "start": eta},
-            "diplomatic_clearance": "X1",
-            "aircraft": "A319OH",
-            "approximate_distance_km": 900,
-            "personnel": [],
-        }
+        person = PersonParticulars("A. Schmidt", "F", "1980-02-01", "Bonn", "C01X", "DEU", "crew")
+        notice = NotifyFlight(
+            observed="POL",
+            point_of_entry="pol-warszawa-okecie",
+            eta=eta,
+            pre_flight_inspection=PreFlightInspection("pol-warszawa-okecie", eta),
+            diplomatic_clearance="BENCH-1",
+            aircraft="A319OH 15+03",
+            approximate_distance_km=1000.0,
+            personnel=(person,),
+        )
         flight = svc.missions.notify(who["DEU"], notice)
     return {"tokens": tokens, "flight": flight["id"]}
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, Text, and_, bindparam, cast, func, or_, select
+from sqlalchemy import Text, and_, bindparam, cast, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -854,7 +854,7 @@ def _utc(at: datetime) -> datetime:
     return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
-Children = tuple[list[Row[Any]], list[Row[Any]]]
+Children = tuple[list[Any], list[Any]]
 """A flight's events and agreements, as the plain rows of ``_EVENTS`` and ``_AGREEMENTS``."""
 
 

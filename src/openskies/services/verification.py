@@ -17,6 +17,7 @@ from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
 from openskies.adapters.orm import (
+    AUDIT_CHAIN_HEAD,
     AuditHeadRow,
     AuditRow,
     CosignatureRow,
@@ -148,7 +149,7 @@ def _audit(session: Session, check: Check) -> dict[str, tuple[str | None, int]]:
             for key, digest in (details.get("rows") or {}).items():
                 records[str(key)] = (digest, r.seq)
         previous, expected = r.hash, expected + 1
-    head = session.get(AuditHeadRow, 1)
+    head = session.get(AuditHeadRow, AUDIT_CHAIN_HEAD)
     if check.ok and head is not None and head.seq != count:
         check.problems.append(
             Problem(
