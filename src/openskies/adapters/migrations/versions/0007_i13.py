@@ -1,14 +1,14 @@
 """the log's signed tree head with its frontier, stored at every append (O(log n) heads)
 
-Revision ID: 0005_i13
-Revises: 0003_i11b
+Revision ID: 0007_i13
+Revises: 0006_i13p
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_i13"
-down_revision = "0003_i11b"
+revision = "0007_i13"
+down_revision = "0006_i13p"
 branch_labels = None
 depends_on = None
 
