@@ -37,6 +37,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m openskies.planning.optimiser.warm_up  # compile the solver's loops once
 	touch $(STAMP)
 
 web: $(WEB)  ## The web app: Leaflet from npm (lockfile), copied with the app into static/.

@@ -84,8 +84,18 @@ def _matrix(
     raise InputError(f"unsupported EDGE_WEIGHT_TYPE {kind}")
 
 
-def read_oplib(path: str | Path) -> OPInstance:
-    """Read an ``.oplib`` file: closed tour from the depot, TSPLIB integer distances."""
+_METRICS = {
+    "EUC_2D": "tsplib_euc_2d",
+    "CEIL_2D": "tsplib_ceil_2d",
+    "ATT": "tsplib_att",
+    "GEO": "tsplib_geo",
+}
+
+
+def read_oplib(path: str | Path, *, matrix: bool = False) -> OPInstance:
+    """Read an ``.oplib`` file: closed tour from the depot, TSPLIB integer distances
+    (computed on demand from the coordinates, or as a full matrix with ``matrix=True``
+    and for EXPLICIT weights)."""
     path = Path(path)
     header: dict[str, str] = {}
     section = None
@@ -119,9 +129,13 @@ def read_oplib(path: str | Path) -> OPInstance:
     kind = header["EDGE_WEIGHT_TYPE"]
     fmt = header.get("EDGE_WEIGHT_FORMAT", "FUNCTION")
     xy = np.array([coords[i] for i in range(1, n + 1)]) if coords else None
-    dist = _matrix(kind, fmt, xy, weights, n)
     depot = (depots[0] if depots else 1) - 1
     score = np.array([scores.get(i, 0.0) for i in range(1, n + 1)])
+    if kind in _METRICS and xy is not None and not matrix:  # distances on demand
+        return OPInstance.from_points(
+            xy, score, float(header["COST_LIMIT"]), start=depot, end=depot, metric=_METRICS[kind]
+        )
+    dist = _matrix(kind, fmt, xy, weights, n)
     return OPInstance.from_distance_matrix(
         dist, score, float(header["COST_LIMIT"]), start=depot, end=depot, coords=xy
     )

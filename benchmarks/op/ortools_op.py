@@ -45,7 +45,7 @@ class ORToolsResult:
 
 
 def _repair(instance: OPInstance, route: list[int]) -> tuple[list[int], int]:
-    d = instance.dist
+    d = instance.matrix()
     dropped = 0
     while instance.route_length(route) > instance.budget_limit and len(route) > 2:
         best, best_ratio = 1, math.inf
@@ -72,7 +72,7 @@ def solve_with_ortools(
     n = instance.n_points
     budget = instance.budget
     scale = _UNITS_PER_BUDGET / budget if budget > 0 else 1.0
-    cost = np.rint(instance.dist * scale).astype(np.int64)
+    cost = np.rint(instance.matrix() * scale).astype(np.int64)
     capacity = math.floor(budget * scale + 0.5)
     scores = instance.scores
     integral = bool(np.all(scores == np.round(scores)))

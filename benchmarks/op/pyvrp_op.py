@@ -161,7 +161,7 @@ def solve_with_pyvrp(
 ) -> PyVRPResult:
     """Solve one OP instance with PyVRP within ``time_limit_s`` seconds of ``clock``."""
     team = solve_team_with_pyvrp(
-        np.asarray(instance.dist),
+        np.asarray(instance.matrix()),
         np.asarray(instance.scores),
         [(instance.start, instance.end, instance.budget)],
         time_limit_s,

@@ -161,7 +161,11 @@ def run_solver(
         import optimiser_before
 
         old = optimiser_before.OPInstance(
-            instance.budget, instance.scores, instance.dist, start=instance.start, end=instance.end
+            instance.budget,
+            instance.scores,
+            instance.matrix(),
+            start=instance.start,
+            end=instance.end,
         )
         t0 = clock()
         found = optimiser_before._solve._search(
@@ -216,6 +220,33 @@ def table(outcomes: list[Outcome], solvers: tuple[str, ...], group: str) -> str:
     return "\n".join(lines)
 
 
+def merged_table(paths: list[Path], rename: dict[str, str], group: str) -> str:
+    """The table of several per-instance CSVs (instances present for every solver only)."""
+    cases: dict[str, Case] = {}
+    found: dict[str, dict[str, Result]] = {}
+    order: list[str] = []
+    for path in paths:
+        with path.open(newline="", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                name = row["solver"]
+                name = rename.get(f"{path}:{name}", rename.get(str(path), name))
+                if name not in order:
+                    order.append(name)
+                bks = float(row["bks"]) if row["bks"] not in ("", "None") else None
+                cases[row["instance"]] = Case(
+                    row["collection"], row["set"], row["instance"], "", int(row["n_points"]), bks
+                )
+                found.setdefault(row["instance"], {})[name] = Result(
+                    name, float(row["score"]), float(row["time_s"]), int(row["repaired"])
+                )
+    outcomes = [
+        Outcome(cases[i], tuple(found[i][s] for s in order))
+        for i in sorted(cases, key=lambda i: (cases[i].n_points, i))
+        if all(s in found[i] for s in order)
+    ]
+    return table(outcomes, tuple(order), group)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -238,6 +269,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, choices=(1, 2))
     parser.add_argument("--peers", default="pyvrp,ortools", help="comma list of peers, or ''")
     parser.add_argument("--no-ortools", action="store_true", help="run our solver only")
+    parser.add_argument(
+        "--no-ours", action="store_true", help="run the peers only (e.g. once, ahead of ours)"
+    )
+    parser.add_argument(
+        "--merge",
+        nargs="+",
+        type=Path,
+        help="no run: print the table of these per-instance CSVs (solvers side by side; a "
+        "solver named twice keeps the later file's rows; --rename FILE=NAME renames a file's)",
+    )
+    parser.add_argument("--rename", action="append", default=[], help=argparse.SUPPRESS)
     parser.add_argument("--clock", choices=("wall", "cpu"), default="wall")
     parser.add_argument("--group", choices=("set", "band"), default="set")
     parser.add_argument(
@@ -246,6 +288,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--csv", type=Path, help="write per-instance results to this CSV file")
     args = parser.parse_args(argv)
 
+    if args.merge:
+        print(merged_table(args.merge, dict(r.split("=", 1) for r in args.rename), args.group))
+        return 0
     sets = [s.strip() for s in args.sets.split(",") if s.strip()]
     cases = [
         c
@@ -255,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.sample:
         cases = _sample(cases, args.sample)
     peers = () if args.no_ortools else tuple(p for p in args.peers.split(",") if p)
-    solvers = ("ours", *peers)
+    solvers = peers if args.no_ours else ("ours", *peers)
     jobs = [(case, args.time_limit, args.seed, solvers, args.clock) for case in cases]
     load_before = os.getloadavg()
     started = time.perf_counter()

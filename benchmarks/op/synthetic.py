@@ -58,7 +58,7 @@ def make_instance(
     area = np.ptp(xy[:, 0]) * np.ptp(xy[:, 1])
     budget = share * 0.7124 * np.sqrt(n * area)  # Beardwood-Halton-Hammersley estimate
     direct = float(np.hypot(*(xy[0] - xy[end])))
-    return OPInstance.from_coordinates(xy, scores, max(budget, 1.01 * direct), start=0, end=end)
+    return OPInstance.from_points(xy, scores, max(budget, 1.01 * direct), start=0, end=end)
 
 
 def _run(

@@ -45,7 +45,7 @@ def _render(instance: OPInstance, solution: OPSolution, console: Console) -> Non
     cumulative = 0.0
     previous = None
     for stop, point in enumerate(solution.route):
-        leg = 0.0 if previous is None else float(instance.dist[previous, point])
+        leg = 0.0 if previous is None else float(instance.distance(previous, point))
         cumulative += leg
         cells = [str(stop), str(point)]
         if instance.coords is not None:

@@ -5,23 +5,29 @@ another one), which sites should the observation aircraft overfly, in what order
 collect the most value while the route length stays within the budget? That is the
 orienteering problem (Tsiligirides 1984; survey: Vansteenwegen, Souffriau & Van
 Oudheusden 2011). Distances come as a symmetric matrix in any unit (the planner
-passes geodesic km); the budget is in the same unit.
+passes geodesic km), or as coordinates with a distance function computed on demand
+(``OPInstance.from_points``: Euclidean or a TSPLIB 95 function; O(n) memory, no n x n
+matrix); the budget is in the same unit.
 
 Public surface:
 
-- :class:`OPInstance` (frozen): ``budget``, ``scores``, ``dist``, ``start``, ``end``,
-  ``coords``; built by ``OPInstance.from_coordinates`` (plane, Euclidean) or
-  ``OPInstance.from_distance_matrix``.
+- :class:`OPInstance` (frozen): ``budget``, ``scores``, ``dist`` (or None), ``start``,
+  ``end``, ``coords``, ``metric``; built by ``OPInstance.from_coordinates`` (plane,
+  Euclidean, full matrix), ``OPInstance.from_points`` (distances on demand) or
+  ``OPInstance.from_distance_matrix``; ``distance(i, j)`` and ``matrix()`` for callers.
 - :func:`parse_op_instance`: the standard benchmark file format, from its text
   (``openskies.adapters.files.read_op_instance`` reads the file).
 - :func:`solve` -> :class:`OPSolution`: ``route`` (start ... end), ``score``,
-  ``length`` (<= budget x (1 + 1e-9), always), ``upper_bound``, timings.
+  ``length`` (<= budget x (1 + 1e-9), always), ``upper_bound``, timings; ``engine``
+  ``"auto"`` (compiled when numba is installed), ``"compiled"`` or ``"numpy"``.
 - :func:`solve_team` -> :class:`TeamSolution`: team orienteering (several routes, each
   within its own budget, each point counted once) by block-coordinate ascent
   (:func:`ascend`, also used by the campaign planner with whole flight plans).
 
 Algorithm: iterated local search with ruin-and-recreate perturbations
-(Lourenço, Martin & Stützle 2003; Schrimpf et al. 2000), in pure Python + numpy:
+(Lourenço, Martin & Stützle 2003; Schrimpf et al. 2000), in two engines: compiled
+loops (``_compiled``, numba; the default) and vectorised numpy (``_heuristics``, the
+fallback without numba). Both follow these steps:
 
 1. *Reduction and bound.* Only targets with a positive score and a detour
    ``d(start, t) + d(t, end) <= budget`` can ever be visited; the sum of their
@@ -47,23 +53,29 @@ Algorithm: iterated local search with ruin-and-recreate perturbations
    beats the current one or scores at least 97 % of the best; after 200 rounds
    without a new best, go back to the best route.
 
-Long routes (hundreds of stops, thousands of targets) keep every step O(route x k) or
-O(targets x k) instead of O(route x targets): greedy refills insert in rounds (every
-target priced once per round at the edges next to its nearest neighbours, then the
-best-ratio targets with distinct edges inserted together, at most half the route's edges
-per round); targets with no neighbour on the route are priced over a spread sample of its
-edges; exchanges are priced for a bounded number of route x target cells; ruins remove at
-most 40 stops, so that a round repairs locally. Distance matrices are built and checked
-by blocks of rows (no n x n temporaries beyond the matrix itself).
+The compiled engine evaluates and applies one move at a time (first improvement), each
+in O(k) over the k = 10 nearest neighbours of a point (granular neighbourhoods: Toth &
+Vigo 2003; k-d tree lists, ``scipy.spatial.cKDTree``) with don't-look bits, and keeps
+insertion costs cached during a greedy pass (re-priced only where an edge changed);
+points with no neighbour on the route are priced over every edge (a random sample of
+them when many). Distances are computed on demand from coordinates or read from the
+given matrix, so an instance by coordinates costs O(n k) memory. It runs the search in
+batches of rounds, returning to Python to read the clock.
 
-Why numpy and not compiled loops (numba): the flight planner runs in a fresh process per
-command with budgets of 1-5 s, and numba compiles at the first call: measured here
-(numba 0.68.1 wheel for Python 3.11, which does install without a toolchain), importing
-it took 0.5 CPU s and compiling one 2-opt loop 5.3 CPU s, i.e. more than the whole
-budget before the first route, plus 210 MB of numba and llvmlite. A cache on disk
-would hide this after the first run only, and is file I/O the pure core does not do.
-The algorithmic changes above are used instead; their effect is measured in
-``docs/benchmarks.md``.
+The numpy engine evaluates whole neighbourhoods at once (all pairs on short routes;
+12-nearest-neighbour lists, batched refills and bounded exchanges on long ones), needs
+the full matrix (built from the coordinates if the instance has none) and checks the
+clock inside its moves.
+
+Why numba (decided by measurement, ``docs/benchmarks.md``): at the same CPU time the
+compiled engine ran 9-30 times more rounds of the search (uniform instances of 60, 400
+and 2,000 points, 1 CPU-s) and its mean gap to the best-known OPLib values fell at every
+size band. numba (0.68, wheels for Python 3.11, no toolchain)
+compiles the loops once per machine into ``__pycache__`` (``cache=True``; measured 14.8
+CPU-s; ``make install`` does it with ``python -m openskies.planning.optimiser.warm_up``);
+a later process loads them in 0.2 CPU-s. The cost: with numba, llvmlite and scipy
+loaded, a process's peak resident memory starts at about 230 MiB (63 MiB with numpy
+alone), and an install without the warm-up pays the compilation in its first solve.
 
 Deterministic for a given seed when the search ends on ``max_iterations``, on a
 target score or on the bound rather than on the clock (``solve`` takes the clock as an
@@ -82,7 +94,8 @@ G. Dueck, J. Comput. Phys. 159(2):139-171, 2000 • G. Dueck, J. Comput. Phys.
 104(1):86-92, 1993 • J. L. Bentley, ORSA J. Comput. 4(4):387-411, 1992 •
 D. S. Johnson, L. A. McGeoch, in Local Search in Combinatorial Optimization, 1997 •
 H. R. Lourenço, O. C. Martin, T. Stützle, in Handbook of Metaheuristics, 2003 •
-G. A. Croes, Oper. Res. 6(6):791-812, 1958 • I. Or, PhD thesis, Northwestern, 1976.
+G. A. Croes, Oper. Res. 6(6):791-812, 1958 • I. Or, PhD thesis, Northwestern, 1976 •
+P. Toth, D. Vigo, INFORMS J. Comput. 15(4):333-346, 2003 (granular neighbourhoods).
 """
 
 from openskies.planning.optimiser._instance import BUDGET_RTOL, OPInstance, OPSolution

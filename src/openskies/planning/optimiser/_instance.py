@@ -1,11 +1,12 @@
 """Orienteering-problem instances and solutions: immutable values, validated once.
 
-An instance is a complete, symmetric distance matrix over points ``0 .. n-1``, a
-non-negative score per point, a distance budget, and the two terminal points of the
-route (``start`` and ``end``; equal for a round trip from one airfield). Distances are
-in whatever unit the caller uses (the flight planner passes geodesic kilometres); the
-budget is in the same unit. Nothing here assumes Euclidean geometry except
-:meth:`OPInstance.from_coordinates`.
+An instance is a complete, symmetric distance over points ``0 .. n-1``, a non-negative
+score per point, a distance budget, and the two terminal points of the route (``start``
+and ``end``; equal for a round trip from one airfield). The distance is either a matrix
+(``dist``; the flight planner passes geodesic kilometres) or a function of the points'
+coordinates computed on demand (``metric``: Euclidean, or one of the TSPLIB 95 functions
+of the benchmark files), so that a large instance holds O(n) numbers instead of n².
+Distances are in whatever unit the caller uses; the budget is in the same unit.
 """
 
 from __future__ import annotations
@@ -19,7 +20,49 @@ import numpy.typing as npt
 
 from openskies.errors import InputError
 
-__all__ = ["BUDGET_RTOL", "OPInstance", "OPSolution"]
+__all__ = ["BUDGET_RTOL", "METRICS", "OPInstance", "OPSolution", "pair_distances"]
+
+METRICS = ("matrix", "euclidean", "tsplib_euc_2d", "tsplib_ceil_2d", "tsplib_att", "tsplib_geo")
+"""Distance kinds: a given matrix; unrounded Euclidean; the TSPLIB 95 functions EUC_2D
+(nearest integer), CEIL_2D, ATT (pseudo-Euclidean) and GEO (coordinates DDD.MM, km)
+(Reinelt 1991, TSPLIB 95 §2). Their index is the compiled engine's ``kind``."""
+
+
+def _geo_radians(value: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """TSPLIB GEO: DDD.MM (degrees, minutes) to radians, with TSPLIB's PI = 3.141592."""
+    degrees = np.trunc(value)
+    return np.asarray(3.141592 * (degrees + 5.0 * (value - degrees) / 3.0) / 180.0)
+
+
+def pair_distances(
+    metric: str, xy: npt.NDArray[np.float64], i: npt.ArrayLike, j: npt.ArrayLike
+) -> npt.NDArray[np.float64]:
+    """Distances between points ``i`` and ``j`` (arrays, broadcast) of coordinates ``xy``
+    under a coordinate ``metric`` (any of :data:`METRICS` but ``matrix``)."""
+    a = np.asarray(i, dtype=np.intp)
+    b = np.asarray(j, dtype=np.intp)
+    if metric == "tsplib_geo":
+        lat, lon = _geo_radians(xy[:, 0]), _geo_radians(xy[:, 1])
+        q1 = np.cos(lon[a] - lon[b])
+        q2 = np.cos(lat[a] - lat[b])
+        q3 = np.cos(lat[a] + lat[b])
+        inner = np.clip(0.5 * ((1.0 + q1) * q2 - (1.0 - q1) * q3), -1.0, 1.0)
+        return np.asarray(np.where(a == b, 0.0, np.trunc(6378.388 * np.arccos(inner) + 1.0)))
+    dx = xy[a, 0] - xy[b, 0]
+    dy = xy[a, 1] - xy[b, 1]
+    sq = dx * dx + dy * dy
+    if metric == "euclidean":
+        return np.asarray(np.sqrt(sq))
+    if metric == "tsplib_euc_2d":
+        return np.asarray(np.floor(np.sqrt(sq) + 0.5))
+    if metric == "tsplib_ceil_2d":
+        return np.asarray(np.ceil(np.sqrt(sq)))
+    if metric == "tsplib_att":
+        r = np.sqrt(sq / 10.0)
+        t = np.floor(r + 0.5)
+        return np.asarray(np.where(t < r, t + 1.0, t))
+    raise InputError(f"unknown metric {metric!r}; choose from {', '.join(METRICS[1:])}")
+
 
 BUDGET_RTOL = 1e-9
 """Relative tolerance on the budget: a route is feasible when length <= budget * (1 + 1e-9)."""
@@ -62,41 +105,58 @@ class OPInstance:
     """An orienteering problem: collect the most score on a route no longer than the budget.
 
     ``dist[i, j]`` is the distance from point ``i`` to point ``j`` (same unit as
-    ``budget``); ``scores[i]`` is the value of visiting point ``i`` (counted once).
-    Every route starts at ``start`` and ends at ``end``; these may be the same point.
-    Arrays are copied and made read-only (a read-only array that owns its memory is kept).
+    ``budget``), or ``dist`` is None and the distance is ``metric`` (see :data:`METRICS`)
+    of ``coords``, computed on demand (:meth:`distance`; :meth:`matrix` builds the n x n
+    matrix for a caller that needs one). ``scores[i]`` is the value of visiting point
+    ``i`` (counted once). Every route starts at ``start`` and ends at ``end``; these may
+    be the same point. Arrays are copied and made read-only (a read-only array that owns
+    its memory is kept).
     """
 
     budget: float
     scores: npt.NDArray[np.float64]
-    dist: npt.NDArray[np.float64]
+    dist: npt.NDArray[np.float64] | None
     start: int = 0
     end: int = 1
     coords: npt.NDArray[np.float64] | None = None
+    metric: str = "matrix"
 
     def __post_init__(self) -> None:
-        dist = _frozen(self.dist)
         scores = _frozen(self.scores)
-        object.__setattr__(self, "dist", dist)
         object.__setattr__(self, "scores", scores)
         if self.coords is not None:
             object.__setattr__(self, "coords", _frozen(self.coords))
         budget = float(self.budget)
         object.__setattr__(self, "budget", budget)
-
-        if dist.ndim != 2 or dist.shape[0] != dist.shape[1] or dist.shape[0] < 1:
-            raise InputError(f"dist must be a square n×n matrix, got shape {dist.shape}")
-        n = dist.shape[0]
+        if self.dist is None:
+            if self.metric not in METRICS[1:]:
+                raise InputError(
+                    f"an instance without dist needs a coordinate metric "
+                    f"({', '.join(METRICS[1:])}), got {self.metric!r}"
+                )
+            if self.coords is None or self.coords.ndim != 2 or self.coords.shape[1] != 2:
+                raise InputError("an instance without dist needs (n, 2) coords")
+            if self.coords.shape[0] < 1 or not np.all(np.isfinite(self.coords)):
+                raise InputError("coords must hold finite coordinates of at least one point")
+            n = int(self.coords.shape[0])
+        else:
+            if self.metric != "matrix":
+                raise InputError(f"metric must be 'matrix' when dist is given, got {self.metric!r}")
+            dist = _frozen(self.dist)
+            object.__setattr__(self, "dist", dist)
+            if dist.ndim != 2 or dist.shape[0] != dist.shape[1] or dist.shape[0] < 1:
+                raise InputError(f"dist must be a square n×n matrix, got shape {dist.shape}")
+            n = dist.shape[0]
+            if not _finite_non_negative(dist):
+                raise InputError("dist must hold finite distances >= 0")
+            if not _symmetric(dist):
+                raise InputError("dist must be symmetric (dist[i, j] == dist[j, i])")
         if scores.shape != (n,):
             raise InputError(f"scores must have one value per point ({n}), got {scores.shape}")
         if self.coords is not None and (self.coords.ndim != 2 or self.coords.shape[0] != n):
             raise InputError(f"coords must have one row per point ({n}), got {self.coords.shape}")
         if not (math.isfinite(budget) and budget >= 0):
             raise InputError(f"budget must be a finite number >= 0, got {self.budget!r}")
-        if not _finite_non_negative(dist):
-            raise InputError("dist must hold finite distances >= 0")
-        if not _symmetric(dist):
-            raise InputError("dist must be symmetric (dist[i, j] == dist[j, i])")
         if not np.all(np.isfinite(scores)) or np.any(scores < 0):
             raise InputError("scores must be finite numbers >= 0")
         for name in ("start", "end"):
@@ -106,7 +166,7 @@ class OPInstance:
             if not 0 <= int(index) < n:
                 raise InputError(f"{name} = {index} is not a point index in 0..{n - 1}")
             object.__setattr__(self, name, int(index))
-        direct = float(dist[self.start, self.end])
+        direct = float(self.distance(self.start, self.end))
         if direct > self.budget_limit:
             raise InputError(
                 f"no route fits the budget: start {self.start} to end {self.end} is "
@@ -126,24 +186,43 @@ class OPInstance:
 
         ``xy`` is an ``(n, 2)`` array of coordinates, in the unit of ``budget``.
         """
+        lazy = cls.from_points(xy, scores, budget, start=start, end=end)
+        return cls(
+            budget=budget,
+            scores=lazy.scores,
+            dist=lazy.matrix(),  # by blocks of rows: O(n) extra memory
+            start=start,
+            end=end,
+            coords=lazy.coords,
+        )
+
+    @classmethod
+    def from_points(
+        cls,
+        xy: npt.ArrayLike,
+        scores: npt.ArrayLike,
+        budget: float,
+        *,
+        start: int = 0,
+        end: int = 1,
+        metric: str = "euclidean",
+    ) -> OPInstance:
+        """Instance on points whose distances are computed on demand (no matrix): O(n)
+        memory. ``metric`` is ``euclidean`` (unrounded) or a TSPLIB function; ``xy`` is an
+        ``(n, 2)`` array of coordinates (TSPLIB GEO: DDD.MM latitude, longitude)."""
         points = np.asarray(xy, dtype=np.float64)
         if points.ndim != 2 or points.shape[1] != 2:
             raise InputError(f"xy must be an (n, 2) array of coordinates, got {points.shape}")
         if not np.all(np.isfinite(points)):
             raise InputError("xy must hold finite coordinates")
-        dist = np.empty((points.shape[0], points.shape[0]))
-        rows = max(1, _CHUNK_CELLS // max(points.shape[0], 1))
-        for lo in range(0, points.shape[0], rows):  # by blocks of rows: O(n) extra memory
-            block = points[lo : lo + rows, None, :] - points[None, :, :]
-            dist[lo : lo + rows] = np.sqrt(np.einsum("ijk,ijk->ij", block, block))
-        dist.flags.writeable = False
         return cls(
             budget=budget,
             scores=np.asarray(scores, dtype=np.float64),
-            dist=dist,
+            dist=None,
             start=start,
             end=end,
             coords=points,
+            metric=metric,
         )
 
     @classmethod
@@ -169,7 +248,28 @@ class OPInstance:
     @property
     def n_points(self) -> int:
         """Number of points, terminals included."""
-        return int(self.dist.shape[0])
+        return int(self.scores.shape[0])
+
+    def distance(self, i: npt.ArrayLike, j: npt.ArrayLike) -> npt.NDArray[np.float64]:
+        """Distances between points ``i`` and ``j`` (index arrays, broadcast together)."""
+        if self.dist is not None:
+            return np.asarray(self.dist[np.asarray(i, dtype=np.intp), np.asarray(j, dtype=np.intp)])
+        assert self.coords is not None
+        return pair_distances(self.metric, self.coords, i, j)
+
+    def matrix(self) -> npt.NDArray[np.float64]:
+        """The n x n distance matrix (``dist``, or built from the metric: 8 n² bytes)."""
+        if self.dist is not None:
+            return self.dist
+        n = self.n_points
+        out = np.empty((n, n))
+        rows = max(1, _CHUNK_CELLS // max(n, 1))
+        cols = np.arange(n)
+        for lo in range(0, n, rows):
+            block = np.arange(lo, min(n, lo + rows))
+            out[lo : lo + block.size] = self.distance(block[:, None], cols[None, :])
+        out.flags.writeable = False
+        return out
 
     @property
     def budget_limit(self) -> float:
@@ -178,9 +278,9 @@ class OPInstance:
 
     def route_length(self, route: Sequence[int]) -> float:
         """Length of a route given as point indices (sum of its legs, compensated)."""
-        legs = self.dist[
+        legs = self.distance(
             np.asarray(route[:-1], dtype=np.intp), np.asarray(route[1:], dtype=np.intp)
-        ]
+        )
         return math.fsum(legs.tolist())
 
     def route_score(self, route: Sequence[int]) -> float:
