@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.conftest import STOPPED
 
 from openskies.errors import InputError
 from openskies.planning.optimiser import OPInstance, solve
@@ -193,8 +194,8 @@ def test_both_engines_solve_instances_given_by_coordinates(engine: str, metric: 
     rng = np.random.default_rng(7)
     xy = rng.uniform(0, 80, (90, 2))
     inst = OPInstance.from_points(xy, rng.integers(1, 20, 90), 250.0, start=0, end=0, metric=metric)
-    first = solve(inst, 60.0, seed=2, max_iterations=30, engine=engine)
-    again = solve(inst, 60.0, seed=2, max_iterations=30, engine=engine)
+    first = solve(inst, 60.0, seed=2, max_iterations=30, clock=STOPPED, engine=engine)
+    again = solve(inst, 60.0, seed=2, max_iterations=30, clock=STOPPED, engine=engine)
     inst.check_route(first.route)
     assert first.route == again.route  # deterministic for a seed
     assert first.length == inst.route_length(first.route) <= inst.budget_limit
@@ -207,4 +208,9 @@ def test_an_instance_without_a_matrix_needs_a_coordinate_metric() -> None:
     with pytest.raises(InputError, match="unknown metric"):
         pair_distances("manhattan", np.zeros((2, 2)), 0, 1)
     with pytest.raises(InputError, match="engine"):
-        solve(OPInstance.from_points(np.zeros((2, 2)), np.ones(2), 1.0), 1.0, engine="gpu")
+        solve(
+            OPInstance.from_points(np.zeros((2, 2)), np.ones(2), 1.0),
+            1.0,
+            clock=STOPPED,
+            engine="gpu",
+        )
