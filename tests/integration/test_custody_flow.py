@@ -75,33 +75,33 @@ def custody_world(database_url: str, tmp_path: Path) -> Any:
     world.engine.dispose()
 
 
-def notice(eta: datetime) -> dict[str, Any]:
-    """DEU's notification of a flight over POL arriving at ``eta``."""
-    return {
-        "observed": "POL",
-        "point_of_entry": "pol-warszawa-okecie",
-        "eta": eta.isoformat(),
-        "pre_flight_inspection": {"place": "EPWA", "start": eta.isoformat()},
-        "diplomatic_clearance": "X1",
-        "aircraft": "A319OH",
-        "approximate_distance_km": 900,
-        "personnel": [
-            {
-                "name": "A",
-                "gender": "F",
-                "date_of_birth": "1980-01-01",
-                "place_of_birth": "Bonn",
-                "passport_number": "P1",
-                "passport_issued_by": "DEU",
-                "function": "observer",
-            }
-        ],
-    }
-
-
 def _fly(world: World) -> str:
     eta = START + timedelta(hours=96)
-    fid = world.call("DEU", "POST", "/api/flights", json=notice(eta)).json()["id"]
+    fid = world.call(
+        "DEU",
+        "POST",
+        "/api/flights",
+        json={
+            "observed": "POL",
+            "point_of_entry": "pol-warszawa-okecie",
+            "eta": eta.isoformat(),
+            "pre_flight_inspection": {"place": "EPWA", "start": eta.isoformat()},
+            "diplomatic_clearance": "X1",
+            "aircraft": "A319OH",
+            "approximate_distance_km": 900,
+            "personnel": [
+                {
+                    "name": "A",
+                    "gender": "F",
+                    "date_of_birth": "1980-01-01",
+                    "place_of_birth": "Bonn",
+                    "passport_number": "P1",
+                    "passport_issued_by": "DEU",
+                    "function": "observer",
+                }
+            ],
+        },
+    ).json()["id"]
     world.call("POL", "POST", f"/api/flights/{fid}/acknowledge")
     world.clock.at = eta
     world.call("POL", "POST", f"/api/flights/{fid}/arrive")

@@ -22,7 +22,7 @@ from openskies.treaty import load_treaty_data
 from tests.conftest import TEST_DECISIONS
 from tests.integration.conftest import PG_ENV, _reset_postgres
 from tests.integration.test_custody_durability import _port
-from tests.integration.test_custody_flow import notice
+from tests.integration.test_mission_flow import notice
 
 
 def _wait(base: str) -> None:
@@ -86,7 +86,7 @@ def test_two_replicas_on_one_database_agree(
         return httpx.request(method, f"{base}{path}", headers=headers, timeout=60, **kw)  # type: ignore[arg-type]
 
     eta = datetime.now(UTC) + timedelta(days=10)
-    made = call(one, "DEU", "POST", "/api/flights", json=notice(eta))
+    made = call(one, "DEU", "POST", "/api/flights", json=notice(eta=eta))
     assert made.status_code == 201, made.text
     fid = made.json()["id"]
     # Written through one, read through the other: the same flight, the same answer.
