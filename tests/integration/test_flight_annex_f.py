@@ -359,3 +359,33 @@ def test_art_vi_i_3_another_flight_at_the_same_time_once_the_observed_party_agre
     _propose(world, "POL", first, "one_flight_at_a_time", "a second flight meanwhile")("DEU")
     admitted = world.call("DEU", "POST", "/api/flights", json=notice(eta=eta))
     assert admitted.status_code == 201, admitted.text
+
+
+def test_art_viii_ii_7_a_deviations_distance_is_not_counted_against_the_maximum(
+    world: World,
+) -> None:
+    eta = world.clock.now() + timedelta(hours=97)
+    body = notice(eta=eta, open_skies_airfield="pol-warszawa-okecie")  # 1 400 km: Ann. A §III
+    created = world.call("DEU", "POST", "/api/flights", json=body)
+    assert created.status_code == 201, created.text
+    fid = str(created.json()["id"])
+    world.clock.at = eta
+    _ok(world, "POL", fid, "arrive")
+    planned = eta + timedelta(hours=25)
+    _ok(world, "DEU", fid, "mission-plan", route=route(), planned_start=planned.isoformat())
+    _ok(world, "POL", fid, "accept-mission-plan")
+    world.clock.at = planned
+    _ok(world, "DEU", fid, "start-flight")
+    world.clock.advance(hours=6)
+    _ok(world, "DEU", fid, "complete-flight")
+    _ok(world, "POL", fid, "depart")
+    bad = {"reason": "sightseeing", "additional_km": 10}
+    refused = _post(world, "DEU", fid, "report", report={"deviations": [bad]})
+    assert refused.status_code == 422 and _citations(refused) == ["Art. VIII §II ¶1–2"]
+    weather = {"reason": "weather_flight_safety", "additional_km": 150}
+    report = {"flown_distance_km": 1500, "deviations": [weather]}
+    done = _ok(world, "DEU", fid, "report", report=report)
+    assert done["events"][-1]["breaches"] == []  # 1 350 km count, within the 1 400 km
+    signed = _ok(world, "POL", fid, "sign-report")
+    assert signed["report"]["distance_counted_km"] == 1500 - 150
+    assert signed["report"]["deviations"][0]["citation"] == "Art. VIII §II ¶1(A)"

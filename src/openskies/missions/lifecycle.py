@@ -12,11 +12,12 @@ recorded as breaches; steps the treaty forbids are refused with their citation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from openskies.missions.deviations import check_flown_distance
 from openskies.missions.errors import Forbidden, Refusal, WrongState
 from openskies.missions.policy import Role
 from openskies.treaty import (
@@ -441,9 +442,25 @@ class ObservationFlight:
             self.state = before
         return event
 
-    def report(self, at: datetime, actor: str, data: TreatyData, report: dict[str, Any]) -> Event:
-        """The observing Party compiles and signs the mission report (Art. VI §I ¶21)."""
-        return self._step("report", at, actor, data, {"report": report})
+    def report(
+        self,
+        at: datetime,
+        actor: str,
+        data: TreatyData,
+        report: dict[str, Any],
+        maximum: tuple[float, str] | None = None,
+    ) -> Event:
+        """The observing Party compiles and signs the mission report (Art. VI §I ¶21). Its
+        deviations from the flight plan (Art. VIII §II ¶1-2) are recorded with their reason
+        and added distance, which does not count against the maximum flight distance
+        (``maximum``: km and citation); a counted distance beyond it is a breach (¶7)."""
+        km, citation = maximum if maximum is not None else (None, "Ann. A §III")
+        distance, over = check_flown_distance(report, km, citation)
+        event = self._step("report", at, actor, data, {"report": report, "distance": distance})
+        if over:
+            event = replace(event, breaches=event.breaches + over)
+            self.events[-1] = event
+        return event
 
     def sign_report(self, at: datetime, actor: str, data: TreatyData) -> Event:
         """The observed Party signs too; the report goes to all (within 7 days: Art. VI §I ¶21)."""

@@ -27,6 +27,7 @@ from openskies.missions.admission import (
     admit,
     separate_group_members,
 )
+from openskies.missions.deviations import maximum_flight_distance
 from openskies.missions.errors import Forbidden, NotFound, Refusal, WrongState
 from openskies.missions.lifecycle import (
     AFTER_FLIGHT,
@@ -660,8 +661,11 @@ class MissionService:
         if step == "prohibit":
             return flight.prohibit(now, who, data, body["grounds"], body.get("facts", ""))
         if step == "report":
-            event = flight.report(now, who, data, body.get("report", {}))
-            row.report = _plain({**body.get("report", {}), "signed_by": [row.observing]})
+            airfield = row.notification.get("open_skies_airfield")
+            maximum = maximum_flight_distance(data, airfield, flight.eta.date())
+            event = flight.report(now, who, data, body.get("report", {}), maximum)
+            report = {**body.get("report", {}), **event.payload["distance"]}
+            row.report = _plain({**report, "signed_by": [row.observing]})
             return event
         if step == "sign_report":
             event = flight.sign_report(now, who, data)
