@@ -6,7 +6,6 @@ Every event is signed in the browser (WebCrypto Ed25519, not extractable)."""
 from __future__ import annotations
 
 import json
-import socket
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,16 +17,12 @@ from tests.browser.conftest import Pages, Server
 from tests.integration.test_custody_durability import FLIGHT_ID, seed
 from tests.integration.test_custody_durability import Server as Process
 
-PORT = 8116
-
 
 @pytest.fixture(scope="module")
 def custody_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     data = tmp_path_factory.mktemp("custody-browser")
     tokens = seed(data, ("DEU", "POL"))
-    with socket.socket() as s:
-        free = s.connect_ex(("127.0.0.1", PORT)) != 0
-    process = Process(data, PORT if free else None)
+    process = Process(data)  # a port the system hands out: never one another server holds
     process.start()
     yield Server(process.url, tokens, data / "server.log")
     if process.process and process.process.poll() is None:

@@ -38,6 +38,10 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+"""For tests of what uses no database: run on SQLite alone rather than skip on PostgreSQL."""
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty database of each kind."""

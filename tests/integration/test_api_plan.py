@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.conftest import World
+from tests.integration.conftest import SQLITE_ONLY, World
+
+# The planner endpoints use no database: they run on SQLite only (not a skipped PostgreSQL case).
+pytestmark = SQLITE_ONLY
 
 
-@pytest.fixture
-def sqlite_only(database_url: str) -> None:
-    if not database_url.startswith("sqlite"):
-        pytest.skip("the planner endpoints use no database: SQLite is enough")
-
-
-def test_plan_check_export_and_impact(sqlite_only: None, world: World) -> None:
+def test_plan_check_export_and_impact(world: World) -> None:
     body = {
         "observed": "POL",
         "airfield": "pol-warszawa-okecie",
@@ -75,7 +72,7 @@ def test_plan_check_export_and_impact(sqlite_only: None, world: World) -> None:
     assert len(demo["features"]) > 50
 
 
-def test_plan_bad_input_is_a_problem(sqlite_only: None, world: World) -> None:
+def test_plan_bad_input_is_a_problem(world: World) -> None:
     wrong = world.call(
         "DEU",
         "POST",
@@ -106,9 +103,7 @@ def test_plan_bad_input_is_a_problem(sqlite_only: None, world: World) -> None:
     assert bad_sites.status_code == 422 and "lon" in bad_sites.json()["detail"]
 
 
-def test_campaign_counts_each_site_once_across_valid_flights(
-    sqlite_only: None, world: World
-) -> None:
+def test_campaign_counts_each_site_once_across_valid_flights(world: World) -> None:
     body = {
         "observed": "POL",
         "date": "2026-12-01",

@@ -5,17 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
-from tests.integration.conftest import World
+from tests.integration.conftest import SQLITE_ONLY, World
 
 DAY = "2026-12-01"
 
 
-@pytest.fixture
-def sqlite_only(database_url: str) -> None:
-    if not database_url.startswith("sqlite"):
-        pytest.skip("the planner endpoints use no database: SQLite is enough")
+# The planner endpoints use no database: they run on SQLite only (not a skipped PostgreSQL case).
+pytestmark = SQLITE_ONLY
 
 
 def _sites(*rows: tuple[str, float, float]) -> dict[str, Any]:
@@ -32,7 +28,7 @@ def _sites(*rows: tuple[str, float, float]) -> dict[str, Any]:
     }
 
 
-def test_check_with_coverage_follows_a_moved_fix(sqlite_only: None, world: World) -> None:
+def test_check_with_coverage_follows_a_moved_fix(world: World) -> None:
     """Art. IV ¶2 swath, Art. I ¶1 territory: the account is the edited route's, not the plan's."""
     sites = _sites(("warsaw", 21.0, 52.25), ("lodz", 19.46, 51.76), ("berlin", 13.40, 52.52))
     ask = {"observed": "POL", "airfield": "pol-warszawa-okecie", "date": DAY, "sites": sites}
@@ -64,7 +60,7 @@ def test_check_with_coverage_follows_a_moved_fix(sqlite_only: None, world: World
     assert "coverage" not in plain
 
 
-def test_regions_of_ann_a_iii_make_denmark_plannable(sqlite_only: None, world: World) -> None:
+def test_regions_of_ann_a_iii_make_denmark_plannable(world: World) -> None:
     """Ann. A §III: Denmark's rows name regions; its Open Skies airfield has no row of its own."""
     answer = world.call("DEU", "GET", f"/api/plan/regions?observed=DNK&on={DAY}").json()
     rows = {r["region"]: r for r in answer["regions"]}
@@ -99,7 +95,7 @@ def test_regions_of_ann_a_iii_make_denmark_plannable(sqlite_only: None, world: W
     assert wrong.status_code == 422
 
 
-def test_campaign_refusal_names_the_flight(sqlite_only: None, world: World) -> None:
+def test_campaign_refusal_names_the_flight(world: World) -> None:
     """Art. VI §II ¶3 (Open Skies airfields of the observed Party): flight 2 is named."""
     body = {
         "observed": "POL",

@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import socket
 import sqlite3
 import stat
 from dataclasses import dataclass
@@ -39,13 +38,7 @@ from tests.integration.test_custody_durability import FLIGHT_ID, Server, seed
 # closes its HTTP client, and where the socket comes from is not yet found: ignored here.
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 
-PORT = 8115  # this suite's own port (see GUIDE: each engineer's range)
 STATES = ("DEU", "POL", "FRA")
-
-
-def _free(port: int) -> bool:
-    with socket.socket() as s:
-        return s.connect_ex(("127.0.0.1", port)) != 0
 
 
 @pytest.fixture
@@ -54,7 +47,7 @@ def world(tmp_path: Path) -> Any:
     server_dir.mkdir()
     clients.mkdir()
     tokens = seed(server_dir, (*STATES, "HUN"))
-    srv = Server(server_dir, PORT if _free(PORT) else None)
+    srv = Server(server_dir)  # a port the system hands out: never one another server holds
     srv.start()
     yield srv, tokens, clients
     if srv.process and srv.process.poll() is None:
