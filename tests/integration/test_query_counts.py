@@ -79,8 +79,17 @@ def test_the_flight_list_costs_the_same_queries_at_any_size(world: World) -> Non
     large, response = _queries(world, "/api/flights?limit=10")
     whole, _ = _queries(world, "/api/flights?limit=500")
     assert small == large == whole  # not one more query per flight
-    assert large <= 6  # auth, flights, events, agreements (and BEGIN/COMMIT on SQLite)
+    assert large <= 5  # auth, flights, events, agreements (and BEGIN on SQLite)
     assert len(response.json()) == 10 and response.json()[0]["events"]
+
+
+def test_a_page_reads_no_timeline_the_role_may_not_see(world: World) -> None:
+    seed(world, 12)  # DEU over POL: France is neither
+    other, response = _queries(world, "/api/flights?limit=10", "FRA")
+    party, _ = _queries(world, "/api/flights?limit=10", "POL")
+    assert [f["role"] for f in response.json()] == ["other_party"] * 10
+    assert not any("events" in f or "agreements" in f for f in response.json())
+    assert other == party - 2  # no events, no agreements read
 
 
 def test_the_flight_list_pages_cover_every_flight_once(world: World) -> None:
@@ -122,11 +131,12 @@ def test_messages_are_chosen_by_the_database_a_page_at_a_time(world: World) -> N
 
 
 READS = {  # request -> most statements (SQLite's BEGINs included; fewer on PostgreSQL)
-    "/api/flights?limit=100": 6,  # auth; the page, its events, its agreements
+    "/api/flights?limit=100": 5,  # auth, the page, its events, its agreements: one transaction
+    "/api/flights?limit=100 as FRA": 3,  # auth and the page: FRA sees no flight's timeline
     "/api/flights/{id} as FRA": 3,  # auth and the flight, one transaction (public copy)
     "/api/flights/{id} as POL": 9,  # the same, events, agreements; the audit append
-    "/api/messages?limit=100": 4,  # auth; one filtered keyset SELECT
-    "/api/messages?box=outbox as DEU": 4,
+    "/api/messages?limit=100": 3,  # auth and one filtered keyset SELECT, one transaction
+    "/api/messages?box=outbox as DEU": 3,
     "/api/me": 2,
 }
 

@@ -46,6 +46,14 @@ def _entries(world: World, action: str) -> list[str]:
         return list(rows.scalars())
 
 
+def _revoke(world: World, state: str) -> None:
+    with world.sessions.begin() as session:
+        token = session.execute(
+            select(TokenRow).where(TokenRow.token_hash == hash_token(world.tokens[state]))
+        ).scalar_one()
+        token.revoked_at = world.clock.now()
+
+
 def test_a_public_flight_read_is_one_transaction(world: World) -> None:
     flight = world.call("DEU", "POST", "/api/flights", json=notice()).json()["id"]
     with transactions() as begun:
@@ -69,11 +77,7 @@ def test_an_audited_read_is_the_read_and_its_entry(world: World) -> None:
 
 def test_a_revoked_token_is_refused_in_the_reads_own_transaction(world: World) -> None:
     flight = world.call("DEU", "POST", "/api/flights", json=notice()).json()["id"]
-    with world.sessions.begin() as session:
-        token = session.execute(
-            select(TokenRow).where(TokenRow.token_hash == hash_token(world.tokens["POL"]))
-        ).scalar_one()
-        token.revoked_at = world.clock.now()
+    _revoke(world, "POL")
     with transactions() as begun:
         read = world.call("POL", "GET", f"/api/flights/{flight}")
     assert read.status_code == 401 and read.headers["WWW-Authenticate"] == "Bearer"
@@ -120,3 +124,14 @@ def test_a_batch_that_fails_fails_every_read_in_it(world: World) -> None:
     audit = ReadAudit(world.sessions)  # and the next batch is written again
     audit.append(world.clock.now(), "POL", "flight.read", "flight:y")
     assert _entries(world, "flight.read") == ["flight:y"]
+
+
+def test_the_lists_are_one_transaction_each_their_token_checked_in_it(world: World) -> None:
+    world.call("DEU", "POST", "/api/flights", json=notice())
+    for path in ("/api/flights", "/api/messages", "/api/messages?box=outbox"):
+        with transactions() as begun:
+            listed = world.call("POL", "GET", path)
+        assert listed.status_code == 200 and len(begun) == 1, path
+    _revoke(world, "POL")
+    for path in ("/api/flights", "/api/messages"):
+        assert world.call("POL", "GET", path).status_code == 401, path

@@ -9,6 +9,7 @@ so), in the thread the route already runs in. The route still declares its model
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
@@ -23,11 +24,23 @@ def _adapter(model: Any) -> TypeAdapter[Any]:
     return TypeAdapter(model)
 
 
-def answer(model: Any, value: Any, *, exclude_unset: bool = False) -> Response:
+# set by a route on the Response FastAPI hands it (a page's next cursor), kept on the answer
+KEPT_HEADERS = ("link", "x-next-cursor")
+
+
+def answer(
+    model: Any,
+    value: Any,
+    *,
+    exclude_unset: bool = False,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
     """``value`` checked against ``model`` (a pydantic model or a type such as
-    ``list[Model]``) and answered as its ``application/json``."""
+    ``list[Model]``) and answered as its ``application/json``, with the ``KEPT_HEADERS``
+    of ``headers``."""
     adapter = _adapter(model)
     body = adapter.dump_json(
         adapter.validate_python(value), by_alias=True, exclude_unset=exclude_unset
     )
-    return Response(body, media_type="application/json")
+    kept = {k: v for k, v in (headers or {}).items() if k.lower() in KEPT_HEADERS}
+    return Response(body, media_type="application/json", headers=kept)

@@ -159,16 +159,17 @@ def _install_routes(app: FastAPI) -> None:
         responses=PAGED,
     )
     def flights(
-        who: Me,
+        who: Caller,
         svc: Svc,
         request: Request,
         response: Response,
         limit: PageLimit = DEFAULT_PAGE,
         cursor: Cursor = None,
-    ) -> list[dict[str, Any]]:
+    ) -> Response:
         """The flights by ETA, a page at a time (see ``openskies.api.pages``)."""
         items = svc.list_flights(who, limit + 1, decode_time_cursor(cursor))
-        return page(items, limit, lambda f: [f["eta"], f["id"]], request, response)
+        shown = page(items, limit, lambda f: [f["eta"], f["id"]], request, response)
+        return answer(list[FlightOut], shown, exclude_unset=True, headers=response.headers)
 
     @app.get("/api/flights/{flight_id}", **FLIGHT)
     def flight(flight_id: FlightId, who: Caller, svc: Svc) -> Response:
@@ -224,17 +225,18 @@ def _install_routes(app: FastAPI) -> None:
 
     @app.get("/api/messages", response_model=list[MessageOut], responses=PAGED)
     def messages(
-        who: Me,
+        who: Caller,
         svc: Svc,
         request: Request,
         response: Response,
         box: str = "inbox",
         limit: PageLimit = DEFAULT_PAGE,
         cursor: Cursor = None,
-    ) -> list[dict[str, Any]]:
+    ) -> Response:
         """The inbox or outbox by id, a page at a time (see ``openskies.api.pages``)."""
         if box not in ("inbox", "outbox"):
             raise InputError("box: inbox or outbox")
         after = decode_cursor(cursor, (int,))
         items = svc.messages(who, box, limit + 1, after[0] if after else None)
-        return page(items, limit, lambda m: [m["id"]], request, response)
+        shown = page(items, limit, lambda m: [m["id"]], request, response)
+        return answer(list[MessageOut], shown, headers=response.headers)

@@ -420,14 +420,16 @@ class MissionService:
         return row
 
     def list_flights(
-        self, actor: Delegation, limit: int | None = None, after: tuple[str, str] | None = None
+        self,
+        who: Delegation | Credentials,
+        limit: int | None = None,
+        after: tuple[str, str] | None = None,
     ) -> list[dict[str, Any]]:
         """The flights the delegation may see, as its role allows (none for a non-Party), by
         ETA: at most ``limit``, those after ``after`` (the ETA and id of the last one seen).
-        Three queries whatever the page size: the flights, their events, their agreements."""
+        One transaction, the token checked in it; three queries whatever the page size: the
+        flights, then the events and agreements of those whose timeline the role may see."""
         now = self.clock.now()
-        if not is_state_party(self.data, actor.state, now.date()):
-            self._authorise(actor, Action.READ_NOTIFICATION, Role.NOT_A_PARTY)
         query = select(FlightRow).order_by(FlightRow.eta, FlightRow.id)
         if after is not None:
             eta = datetime.fromisoformat(after[0])
@@ -435,17 +437,16 @@ class MissionService:
                 or_(FlightRow.eta > eta, and_(FlightRow.eta == eta, FlightRow.id > after[1]))
             )
         with self.reading().begin() as session:
+            actor = authenticated_in(session, who)
+            if not is_state_party(self.data, actor.state, now.date()):
+                self._authorise(actor, Action.READ_NOTIFICATION, Role.NOT_A_PARTY)
             rows = session.execute(query.limit(limit)).scalars().all()
-            children = _children(session, [r.id for r in rows])
+            roles = [self.role(actor.state, row, now.date()) for row in rows]
+            shown = [r.id for r, role in zip(rows, roles, strict=True) if _timeline(role)]
+            children = _children(session, shown)
             return [
-                self._view(
-                    session,
-                    row,
-                    self.role(actor.state, row, now.date()),
-                    now,
-                    children.get(row.id, ([], [])),
-                )
-                for row in rows
+                self._view(session, row, role, now, children.get(row.id, ([], [])))
+                for row, role in zip(rows, roles, strict=True)
             ]
 
     def get_flight(self, who: Delegation | Credentials, flight_id: str) -> dict[str, Any]:
@@ -817,11 +818,29 @@ class MissionService:
         post_message(session, row.id, kind, sender, recipients, to_all, body, now, answers)
 
     def messages(
-        self, actor: Delegation, box: str, limit: int | None = None, after: int | None = None
+        self,
+        who: Delegation | Credentials,
+        box: str,
+        limit: int | None = None,
+        after: int | None = None,
     ) -> list[dict[str, Any]]:
         """The delegation's inbox (to it, or copies to all Parties) or outbox, by id: at most
-        ``limit``, those after id ``after``; chosen by the database in one query."""
+        ``limit``, those after id ``after``; chosen by the database in one query, in the
+        transaction that checks the token."""
         now = self.clock.now()
+        with self.reading().begin() as session:
+            actor = authenticated_in(session, who)
+            return self._messages(session, actor, box, now, limit, after)
+
+    def _messages(
+        self,
+        session: Session,
+        actor: Delegation,
+        box: str,
+        now: datetime,
+        limit: int | None,
+        after: int | None,
+    ) -> list[dict[str, Any]]:
         if not is_state_party(self.data, actor.state, now.date()):
             self._authorise(actor, Action.READ_NOTIFICATION, Role.NOT_A_PARTY)
         query = select(MessageRow).order_by(MessageRow.id)
@@ -834,23 +853,22 @@ class MissionService:
             )
         if after is not None:
             query = query.where(MessageRow.id > after)
-        with self.reading().begin() as session:
-            mine = session.execute(query.limit(limit)).scalars().all()
-            return [
-                {
-                    "id": m.id,
-                    "flight_id": m.flight_id,
-                    "kind": m.kind,
-                    "from": m.sender,
-                    "to": m.recipients,
-                    "to_all_parties": m.to_all_parties,
-                    "answers": m.answers,
-                    "created_at": m.created_at.isoformat(),
-                    "body": m.body,
-                    "text": m.text,
-                }
-                for m in mine
-            ]
+        mine = session.execute(query.limit(limit)).scalars().all()
+        return [
+            {
+                "id": m.id,
+                "flight_id": m.flight_id,
+                "kind": m.kind,
+                "from": m.sender,
+                "to": m.recipients,
+                "to_all_parties": m.to_all_parties,
+                "answers": m.answers,
+                "created_at": m.created_at.isoformat(),
+                "body": m.body,
+                "text": m.text,
+            }
+            for m in mine
+        ]
 
 
 def _utc(at: datetime) -> datetime:
@@ -859,6 +877,13 @@ def _utc(at: datetime) -> datetime:
 
 
 Children = tuple[list[Any], list[Any]]
+
+
+def _timeline(role: Role) -> bool:
+    """Whether ``role`` sees a flight's timeline (its events and agreements)."""
+    return allowed(Action.READ_TIMELINE, role)
+
+
 """A flight's events and agreements, as the plain rows of ``_EVENTS`` and ``_AGREEMENTS``."""
 
 
