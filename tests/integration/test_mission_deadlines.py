@@ -12,6 +12,7 @@ import pytest
 from openskies.adapters.database import make_engine, make_session_factory, upgrade
 from openskies.missions.errors import Refusal
 from openskies.services.clock import FixedClock
+from openskies.services.commands import MissionReport, Prohibit, SubmitMissionPlan
 from openskies.services.delegations import Delegation, create_delegation
 from openskies.services.missions import MissionService
 from tests.conftest import fixture_data, notification
@@ -63,7 +64,7 @@ def _to_agreed(svc: MissionService, who: dict[str, Delegation], answer_after_h: 
     svc.clock.at = START + timedelta(hours=96)  # type: ignore[attr-defined]
     svc.step(who["POL"], fid, "arrive")
     planned = svc.clock.now() + timedelta(hours=24)
-    svc.step(who["DEU"], fid, "submit_mission_plan", {"route": ROUTE, "planned_start": planned})
+    svc.step(who["DEU"], fid, "submit_mission_plan", SubmitMissionPlan(ROUTE, planned))
     svc.clock.advance(hours=answer_after_h)  # type: ignore[attr-defined]
     svc.step(who["POL"], fid, "accept_mission_plan")
     svc.clock.at = planned  # type: ignore[attr-defined]
@@ -94,7 +95,7 @@ def test_art_vi_i_20_and_21_late_departure_and_report_are_recorded(env) -> None:
     svc.clock.advance(hours=25)  # type: ignore[attr-defined]
     svc.step(who["POL"], fid, "depart")
     svc.clock.advance(days=7, minutes=1)  # type: ignore[attr-defined]
-    view = svc.step(who["DEU"], fid, "report", {"report": {"weather": "fog"}})
+    view = svc.step(who["DEU"], fid, "report", MissionReport({"weather": "fog"}))
     assert _breaches(view) == {"depart_by": "Art. VI §I ¶20", "report_by": "Art. VI §I ¶21"}
 
 
@@ -129,7 +130,7 @@ def test_a_prohibited_flight_frees_the_quota_again(env) -> None:
             eta=START + timedelta(days=4),
         ),
     )["id"]
-    svc.step(who["PRT"], fid, "prohibit", {"grounds": "treaty_breach", "facts": "aircraft"})
+    svc.step(who["PRT"], fid, "prohibit", Prohibit("treaty_breach", "aircraft"))
     again = svc.notify(
         who["DEU"],
         notification(

@@ -19,8 +19,19 @@ from openskies.adapters.database import make_engine, make_session_factory, upgra
 from openskies.missions.errors import Forbidden
 from openskies.missions.policy import Action, Role, allowed
 from openskies.services.clock import FixedClock
+from openskies.services.commands import (
+    STEP_COMMANDS,
+    Cancel,
+    Curtail,
+    Decline,
+    Explain,
+    MissionReport,
+    Prohibit,
+    SubmitMissionPlan,
+)
 from openskies.services.delegations import Delegation, create_delegation
 from openskies.services.missions import MissionService
+from openskies.treaty import CurtailmentCause
 from tests.conftest import fixture_data, notification
 
 ROLE_STATE = {
@@ -55,7 +66,8 @@ class Flight:
         self.id = service.notify(who["DEU"], notification(**notice))["id"]
 
     def step(self, state: str, name: str, **body: Any) -> None:
-        self.service.step(self.who[state], self.id, name, body)
+        command = STEP_COMMANDS[name](**body) if body else None
+        self.service.step(self.who[state], self.id, name, command)
 
     def to(self, stage: str) -> Flight:
         order = [
@@ -120,7 +132,7 @@ def _try(flight: Flight, state: str, action: Action) -> Callable[[], Any]:
         Action.RECORD_ARRIVAL: ("acknowledged", lambda: svc.step(who, fid, "arrive")),
         Action.PROHIBIT: (
             "acknowledged",
-            lambda: svc.step(who, fid, "prohibit", {"grounds": "treaty_breach", "facts": "test"}),
+            lambda: svc.step(who, fid, "prohibit", Prohibit("treaty_breach", "test")),
         ),
         Action.SUBMIT_MISSION_PLAN: (
             "arrived",
@@ -128,7 +140,7 @@ def _try(flight: Flight, state: str, action: Action) -> Callable[[], Any]:
                 who,
                 fid,
                 "submit_mission_plan",
-                {"route": ROUTE, "planned_start": flight.clock.now() + timedelta(hours=25)},
+                SubmitMissionPlan(ROUTE, flight.clock.now() + timedelta(hours=25)),
             ),
         ),
         Action.READ_MISSION_PLAN: (
@@ -144,7 +156,7 @@ def _try(flight: Flight, state: str, action: Action) -> Callable[[], Any]:
             "changes",
             lambda: (
                 flight.clock.advance(hours=8),
-                svc.step(who, fid, "decline", {"reason": "test"}),
+                svc.step(who, fid, "decline", Decline("test")),
             ),
         ),
         Action.FLY: (
@@ -157,7 +169,7 @@ def _try(flight: Flight, state: str, action: Action) -> Callable[[], Any]:
         Action.RECORD_DEPARTURE: ("completed", lambda: svc.step(who, fid, "depart")),
         Action.SUBMIT_REPORT: (
             "departed",
-            lambda: svc.step(who, fid, "report", {"report": {"weather": "fair"}}),
+            lambda: svc.step(who, fid, "report", MissionReport({"weather": "fair"})),
         ),
         Action.SIGN_REPORT: ("signed", lambda: svc.step(who, fid, "sign_report")),
         Action.READ_REPORT: ("reported", lambda: _has(svc.get_flight(who, fid), "report")),
@@ -175,18 +187,18 @@ def _try(flight: Flight, state: str, action: Action) -> Callable[[], Any]:
             lambda: (
                 flight.step("UKR", "start_inspection"),
                 flight.step("UKR", "end_inspection", conforms=True),
-                svc.step(who, fid, "cancel", {"caused_by": "inspection"}),  # Ann. F §I ¶8
+                svc.step(who, fid, "cancel", Cancel("inspection")),  # Ann. F §I ¶8
             ),
         ),
         Action.CURTAIL: (
             "in_flight",
-            lambda: svc.step(who, fid, "curtail", {"cause": "weather"}),
+            lambda: svc.step(who, fid, "curtail", Curtail(CurtailmentCause.WEATHER)),
         ),
         Action.EXPLAIN_PROHIBITION: (
             "acknowledged",
             lambda: (
                 flight.step("UKR", "prohibit", grounds="treaty_breach", facts="test"),
-                svc.step(who, fid, "explain_prohibition", {"text": "test"}),
+                svc.step(who, fid, "explain_prohibition", Explain("test")),
             ),
         ),
         Action.EXPLAIN_DECLINE: (
@@ -194,7 +206,7 @@ def _try(flight: Flight, state: str, action: Action) -> Callable[[], Any]:
             lambda: (
                 flight.clock.advance(hours=8),
                 flight.step("DEU", "decline", reason="test"),
-                svc.step(who, fid, "explain_decline", {"text": "test"}),
+                svc.step(who, fid, "explain_decline", Explain("test")),
             ),
         ),
     }

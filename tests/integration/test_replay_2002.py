@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from openskies.adapters.exercise import advance_exercise, exercise_clock, start_exercise
 from openskies.missions.errors import Refusal
 from openskies.services.clock import FixedClock
+from openskies.services.commands import Prohibit
 from openskies.services.delegations import Delegation, create_delegation
 from openskies.services.missions import MissionService
 from openskies.services.quota_usage import quota_usage
@@ -107,9 +108,7 @@ def test_replay_of_2002_notifications_refusals_and_counts(
         active[a] += 1
         accepted[b] += 1
         if admitted % PROHIBIT_EVERY == 0:  # Art. VIII §I ¶3: not counted, the quota freed
-            svc.step(
-                who[observed], flight["id"], "prohibit", {"grounds": "treaty_breach", "facts": "x"}
-            )
+            svc.step(who[observed], flight["id"], "prohibit", Prohibit("treaty_breach", "x"))
             prohibited += 1
             pair[a, b] -= 1
             active[a] -= 1

@@ -2,7 +2,9 @@
 
 A route that returns ``dict[str, Any]`` (or ``Any``) gets the schema ``{}`` or a bare
 ``object``; this test walks ``app.openapi()`` and names each such operation, so a new route
-cannot land without a response model (``openskies.api.responses``).
+cannot land without a response model (``openskies.api.responses``). Likewise each JSON
+request body a POST, PUT or PATCH takes is a model (``openskies.api.schemas``), whose
+``command()`` is what the service takes (``openskies.services.commands``).
 """
 
 from __future__ import annotations
@@ -69,6 +71,33 @@ def untyped_operations(document: dict[str, Any]) -> list[str]:
     return found
 
 
+WRITES = {"post", "put", "patch"}
+
+PENDING_BODIES: dict[tuple[str, str], str] = {
+    ("post", "/api/plan/export"): "any GeoJSON route; the format is a query parameter",
+    ("post", "/api/data/{sha256}/requests"): "read by the custody service as a dict",
+    ("post", "/api/keys"): "{event: signed event}, checked by SignedEvent.from_json",
+    ("post", "/api/keys/{key_id}/revoke"): "{event: signed event}, as /api/keys",
+}
+"""Request bodies not yet typed, each with why; remove an entry when its body is a model."""
+
+
+def untyped_request_bodies(document: dict[str, Any]) -> list[str]:
+    """Each POST, PUT or PATCH whose JSON request body has no described schema."""
+    components = document.get("components", {}).get("schemas", {})
+    found = []
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            if method not in WRITES or "requestBody" not in operation:
+                continue
+            if (method, path) in PENDING_BODIES:
+                continue
+            json_body = operation["requestBody"].get("content", {}).get("application/json")
+            if json_body is not None and not described(json_body.get("schema"), components):
+                found.append(f"{method.upper()} {path}: {json_body.get('schema')}")
+    return found
+
+
 @pytest.fixture(scope="module")
 def document() -> dict[str, Any]:
     return create_app(_no_services).openapi()
@@ -76,6 +105,47 @@ def document() -> dict[str, Any]:
 
 def test_every_success_response_has_a_schema(document: dict[str, Any]) -> None:
     assert untyped_operations(document) == []
+
+
+def test_every_json_request_body_has_a_schema(document: dict[str, Any]) -> None:
+    assert untyped_request_bodies(document) == []
+
+
+def test_pending_bodies_exist_and_are_still_untyped(document: dict[str, Any]) -> None:
+    """An entry of PENDING_BODIES goes once its body is a model (or the route is gone)."""
+    components = document["components"]["schemas"]
+    for method, path in PENDING_BODIES:
+        body = document["paths"][path][method]["requestBody"]["content"]["application/json"]
+        assert not described(body["schema"], components), f"{method} {path} is typed: drop it"
+
+
+def test_the_request_check_finds_an_untyped_body(document: dict[str, Any]) -> None:
+    """The check is not vacuous: JSON bodies are walked, and a ``{}`` body is named."""
+    writes = [
+        op["requestBody"]
+        for ops in document["paths"].values()
+        for method, op in ops.items()
+        if method in WRITES and "requestBody" in op
+    ]
+    assert any("application/json" in b.get("content", {}) for b in writes)
+    untyped = {
+        "paths": {
+            "/x": {
+                "post": {
+                    "requestBody": {
+                        "content": {
+                            "application/json": {
+                                "schema": {"type": "object", "additionalProperties": True}
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert untyped_request_bodies(untyped) == [
+        "POST /x: {'type': 'object', 'additionalProperties': True}"
+    ]
 
 
 def test_pending_operations_exist_and_are_still_untyped(document: dict[str, Any]) -> None:

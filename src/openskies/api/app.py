@@ -195,23 +195,23 @@ def _install_routes(app: FastAPI) -> None:
 
     @app.post("/api/flights/{flight_id}/mission-plan", **FLIGHT)
     def submit_plan(flight_id: FlightId, body: MissionPlanIn, who: Me, svc: Svc) -> dict[str, Any]:
-        return svc.step(who, flight_id, "submit_mission_plan", body.model_dump())
+        return svc.step(who, flight_id, "submit_mission_plan", body.command())
 
     @app.post("/api/flights/{flight_id}/propose-changes", **FLIGHT)
     def changes(flight_id: FlightId, body: ChangesIn, who: Me, svc: Svc) -> dict[str, Any]:
-        return svc.step(who, flight_id, "propose_changes", body.model_dump())
+        return svc.step(who, flight_id, "propose_changes", body.command())
 
     @app.post("/api/flights/{flight_id}/decline", **FLIGHT)
     def decline(flight_id: FlightId, body: DeclineIn, who: Me, svc: Svc) -> dict[str, Any]:
-        return svc.step(who, flight_id, "decline", body.model_dump())
+        return svc.step(who, flight_id, "decline", body.command())
 
     @app.post("/api/flights/{flight_id}/prohibit", **FLIGHT)
     def prohibit(flight_id: FlightId, body: ProhibitionIn, who: Me, svc: Svc) -> dict[str, Any]:
-        return svc.step(who, flight_id, "prohibit", body.model_dump())
+        return svc.step(who, flight_id, "prohibit", body.command())
 
     @app.post("/api/flights/{flight_id}/report", **FLIGHT)
     def report(flight_id: FlightId, body: ReportIn, who: Me, svc: Svc) -> dict[str, Any]:
-        return svc.step(who, flight_id, "report", body.model_dump())
+        return svc.step(who, flight_id, "report", body.command())
 
     @app.post("/api/flights/{flight_id}/agreements", status_code=201, response_model=AgreementOut)
     def propose(flight_id: FlightId, body: AgreementIn, who: Me, svc: Svc) -> dict[str, Any]:

@@ -36,7 +36,8 @@ Svc = Annotated[MissionService, Depends(service)]
 
 
 def _step(svc: MissionService, who: Delegation, flight_id: str, step: str, body: Any) -> Any:
-    return svc.step(who, flight_id, step, body.model_dump() if body is not None else None)
+    """The step, with the command its validated body builds (``...In.command()``)."""
+    return svc.step(who, flight_id, step, body.command() if body is not None else None)
 
 
 FLIGHT: dict[str, Any] = {"response_model": FlightOut, "response_model_exclude_unset": True}

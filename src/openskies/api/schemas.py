@@ -11,6 +11,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 from openskies.api.validated import check_json
 from openskies.services import commands
 from openskies.services.commands import NotifyFlight, PersonParticulars
+from openskies.treaty import CurtailmentCause
 
 LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 """No time of a flight lies beyond this: a bound that keeps the arithmetic finite."""
@@ -121,6 +122,18 @@ class MissionPlanIn(_Strict):
     plan_id: str | None = Field(default=None, max_length=36, description="saved plan used")
     plan_version: int | None = Field(default=None, ge=1)
 
+    def command(self) -> commands.SubmitMissionPlan:
+        """The command the mission service takes."""
+        return commands.SubmitMissionPlan(
+            route=self.route,
+            planned_start=self.planned_start,
+            open_skies_airfield=self.open_skies_airfield,
+            observed=self.observed,
+            date=self.date,
+            plan_id=self.plan_id,
+            plan_version=self.plan_version,
+        )
+
 
 Ground = Literal["weather", "airfield_status", "plan_not_conforming", "hazardous_airspace"]
 
@@ -137,11 +150,21 @@ class ChangesIn(_Strict):
     route: dict[str, Any] | None = None
     change_grounds: list[Ground] = Field(default_factory=list, max_length=500)
 
+    def command(self) -> commands.ProposeChanges:
+        """The command the mission service takes."""
+        return commands.ProposeChanges(
+            self.grounds, self.changes, self.route, tuple(self.change_grounds)
+        )
+
 
 class DeclineIn(_Strict):
     """Why the observing Party declines (Art. VIII §I ¶5)."""
 
     reason: str = Field(min_length=1, max_length=2000)
+
+    def command(self) -> commands.Decline:
+        """The command the mission service takes."""
+        return commands.Decline(self.reason)
 
 
 class ProhibitionIn(_Strict):
@@ -151,11 +174,19 @@ class ProhibitionIn(_Strict):
     grounds: Literal["late_arrival", "treaty_breach", "inspection", "demonstration"]
     facts: str = Field(min_length=1, max_length=4000)
 
+    def command(self) -> commands.Prohibit:
+        """The command the mission service takes."""
+        return commands.Prohibit(self.grounds, self.facts)
+
 
 class ReportIn(_Strict):
     """The mission report's contents (Art. VI §I ¶21)."""
 
     report: dict[str, Any]
+
+    def command(self) -> commands.MissionReport:
+        """The command the mission service takes."""
+        return commands.MissionReport(self.report)
 
 
 class AgreementIn(_Strict):
@@ -173,6 +204,10 @@ class AcknowledgementIn(_Strict):
         description="the observed Party provides the observation aircraft (Art. VI §I ¶1, ¶6)",
     )
 
+    def command(self) -> commands.Acknowledge:
+        """The command the mission service takes."""
+        return commands.Acknowledge(self.observed_provides_aircraft)
+
 
 class InspectionIn(_Strict):
     """The start of a pre-flight inspection (Ann. F §I ¶2, §II ¶2)."""
@@ -185,6 +220,10 @@ class InspectionIn(_Strict):
         "observing Party (§II ¶2(A)), unless otherwise agreed",
     )
 
+    def command(self) -> commands.StartInspection:
+        """The command the mission service takes."""
+        return commands.StartInspection(self.inspectors)
+
 
 class FindingIn(_Strict):
     """What a pre-flight inspection or a demonstration flight found (Ann. F §I ¶9, §II ¶8,
@@ -194,11 +233,19 @@ class FindingIn(_Strict):
         description="the aircraft and sensors correspond to those certified (Ann. D)"
     )
 
+    def command(self) -> commands.Conformity:
+        """The command the mission service takes."""
+        return commands.Conformity(self.conforms)
+
 
 class CancellationIn(_Strict):
     """The observing Party cancels after an inspection or a demonstration (Ann. F)."""
 
     caused_by: Literal["inspection", "demonstration"]
+
+    def command(self) -> commands.Cancel:
+        """The command the mission service takes."""
+        return commands.Cancel(self.caused_by)
 
 
 class CurtailmentIn(_Strict):
@@ -218,8 +265,20 @@ class CurtailmentIn(_Strict):
         default=None, description="the observing Party's choice where ¶5 gives it one"
     )
 
+    def command(self) -> commands.Curtail:
+        """The command the mission service takes."""
+        return commands.Curtail(
+            CurtailmentCause(self.cause),
+            self.emergency_of_observed_party_crew,
+            self.observing_counts,
+        )
+
 
 class ExplanationIn(_Strict):
     """A written explanation of a prohibition (Art. VIII §I ¶3) or a decline (¶6)."""
 
     text: str = Field(min_length=1, max_length=4000)
+
+    def command(self) -> commands.Explain:
+        """The command the mission service takes."""
+        return commands.Explain(self.text)

@@ -10,10 +10,31 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Cosign", "NotifyFlight", "PersonParticulars", "PlanDraft", "PreFlightInspection"]
+from openskies.treaty import CurtailmentCause
+
+__all__ = [
+    "STEP_COMMANDS",
+    "Acknowledge",
+    "Cancel",
+    "Conformity",
+    "Cosign",
+    "Curtail",
+    "Decline",
+    "Explain",
+    "MissionReport",
+    "NotifyFlight",
+    "PersonParticulars",
+    "PlanDraft",
+    "PreFlightInspection",
+    "Prohibit",
+    "ProposeChanges",
+    "StartInspection",
+    "StepCommand",
+    "SubmitMissionPlan",
+]
 
 
 @dataclass(frozen=True)
@@ -125,3 +146,129 @@ class Cosign:
     key_id: str
     root_hash: str  # hex
     signature: str  # base64 of the Ed25519 signature
+
+
+# --- the flight's steps (``MissionService.step``) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubmitMissionPlan:
+    """A mission plan: the route (GeoJSON) and its planned start (Art. VI §II ¶1-4)."""
+
+    route: Mapping[str, Any]
+    planned_start: dt.datetime  # aware
+    open_skies_airfield: str | None = None
+    observed: str | None = None  # the State the plan was made for
+    date: dt.date | None = None  # the day the plan was checked for
+    plan_id: str | None = None  # the saved plan used
+    plan_version: int | None = None
+
+
+@dataclass(frozen=True)
+class ProposeChanges:
+    """Proposed changes to a mission plan, on the grounds of Art. VIII §I ¶4; with ``route``,
+    one ground per change (``change_grounds``) or ``grounds`` for all."""
+
+    grounds: str
+    changes: Mapping[str, Any] = field(default_factory=dict)
+    route: Mapping[str, Any] | None = None
+    change_grounds: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Decline:
+    """The observing Party declines the changes (Art. VIII §I ¶5)."""
+
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Prohibit:
+    """A prohibition and its facts (Art. VIII §I ¶1-3; Ann. F §I ¶9, §II ¶7, §III ¶6(C))."""
+
+    grounds: str
+    facts: str = ""
+
+
+@dataclass(frozen=True)
+class MissionReport:
+    """The mission report's contents (Art. VI §I ¶21)."""
+
+    report: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Acknowledge:
+    """The acknowledgement, with who provides the aircraft (Art. VI §I ¶1, ¶6)."""
+
+    observed_provides_aircraft: bool = False
+
+
+@dataclass(frozen=True)
+class StartInspection:
+    """The start of a pre-flight inspection, with the inspectors listed (Ann. F §I ¶2, §II ¶2)."""
+
+    inspectors: int | None = None
+
+
+@dataclass(frozen=True)
+class Conformity:
+    """What an inspection or a demonstration flight found (Ann. F §I ¶9, §II ¶8, §III ¶6-7)."""
+
+    conforms: bool
+
+
+@dataclass(frozen=True)
+class Cancel:
+    """A cancellation after an inspection or a demonstration flight (Ann. F §I ¶8, §III ¶8)."""
+
+    caused_by: str  # "inspection" or "demonstration"
+
+
+@dataclass(frozen=True)
+class Curtail:
+    """A curtailment and its cause (Art. VIII §II ¶1, ¶4-5)."""
+
+    cause: CurtailmentCause
+    emergency_of_observed_party_crew: bool = False  # ¶5(C)
+    observing_counts: bool | None = None  # the observing Party's choice where ¶5 gives one
+
+
+@dataclass(frozen=True)
+class Explain:
+    """A written explanation of a prohibition (Art. VIII §I ¶3) or a decline (¶6)."""
+
+    text: str
+
+
+StepCommand = (
+    SubmitMissionPlan
+    | ProposeChanges
+    | Decline
+    | Prohibit
+    | MissionReport
+    | Acknowledge
+    | StartInspection
+    | Conformity
+    | Cancel
+    | Curtail
+    | Explain
+)
+"""What a step of the flight takes; the steps without one take ``None``."""
+
+STEP_COMMANDS: Mapping[str, type[StepCommand]] = {
+    "submit_mission_plan": SubmitMissionPlan,
+    "propose_changes": ProposeChanges,
+    "decline": Decline,
+    "prohibit": Prohibit,
+    "report": MissionReport,
+    "acknowledge": Acknowledge,
+    "start_inspection": StartInspection,
+    "end_inspection": Conformity,
+    "end_demonstration": Conformity,
+    "cancel": Cancel,
+    "curtail": Curtail,
+    "explain_prohibition": Explain,
+    "explain_decline": Explain,
+}
+"""The command each step with a body takes."""

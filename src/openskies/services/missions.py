@@ -42,12 +42,26 @@ from openskies.missions.policy import AGREEABLE_RULES, Action, Role, allowed, ci
 from openskies.missions.steps import STEP_ACTIONS, agreeable_rules, next_steps
 from openskies.services.audit import ReadAudit, append_audit
 from openskies.services.clock import Clock
-from openskies.services.commands import NotifyFlight
+from openskies.services.commands import (
+    STEP_COMMANDS,
+    Acknowledge,
+    Cancel,
+    Conformity,
+    Curtail,
+    Decline,
+    Explain,
+    MissionReport,
+    NotifyFlight,
+    Prohibit,
+    ProposeChanges,
+    StartInspection,
+    StepCommand,
+    SubmitMissionPlan,
+)
 from openskies.services.delegations import Credentials, Delegation, authenticated_in
 from openskies.services.messages import post_message
 from openskies.services.plans import check_plan_step, record_plan_step
 from openskies.treaty import (
-    CurtailmentCause,
     DemonstrationBy,
     Finding,
     TreatyData,
@@ -550,29 +564,30 @@ class MissionService:
     # --- steps ------------------------------------------------------------------------
 
     def step(
-        self, actor: Delegation, flight_id: str, step: str, body: dict[str, Any] | None = None
+        self, actor: Delegation, flight_id: str, step: str, command: StepCommand | None = None
     ) -> dict[str, Any]:
-        """Take one step of the flight's lifecycle as ``actor``."""
-        body = body or {}
+        """Take one step of the flight's lifecycle as ``actor``, with the step's command
+        (``STEP_COMMANDS``; ``None`` for a step that takes none, or to take its defaults)."""
         now = self.clock.now()
         if step not in STEP_ACTIONS:
             raise NotFound(f"no step {step!r}")
+        command = _step_command(step, command)
         self._party_first(actor, now.date())
         try:
             with self.sessions.begin() as session:
                 row = self._load(session, flight_id, lock=True)
                 role = self.role(actor.state, row, now.date())
                 self._authorise(actor, STEP_ACTIONS[step], role)
-                check_plan_step(self.data, row, step, body, now.date())
+                check_plan_step(self.data, row, command, now.date())
                 if step == "report" and row.report is not None:
                     raise WrongState.one(
                         "flight_state", "Art. VI §I ¶21", "the mission report has been sent"
                     )
                 seen, facts = _facts(session, row.id)
                 flight = _flight(row, facts)
-                event = self._apply(flight, step, now, actor, body, row, role)
+                event = self._apply(flight, step, now, actor, command, row, role)
                 version = record_plan_step(
-                    session, self.data, row, step, actor.state, body, now, self.route_checker
+                    session, self.data, row, step, actor.state, command, now, self.route_checker
                 )
                 row.state = flight.state.value
                 row.counted = flight.counted
@@ -633,39 +648,39 @@ class MissionService:
         step: str,
         now: datetime,
         actor: Delegation,
-        body: dict[str, Any],
+        command: StepCommand | None,
         row: FlightRow,
         role: Role,
     ) -> Any:
         data, who = self.data, actor.state
-        annex_f = self._annex_f(flight, step, now, who, body, role)
+        annex_f = self._annex_f(flight, step, now, who, command, role)
         if annex_f is not None:
             return annex_f
-        if step == "submit_mission_plan":
-            plan = body["route"]
+        if isinstance(command, SubmitMissionPlan):
+            plan, start = dict(command.route), command.planned_start
             if self.route_checker is not None:
-                airfield = body.get("open_skies_airfield") or row.notification.get(
+                airfield = command.open_skies_airfield or row.notification.get(
                     "open_skies_airfield"
                 )
                 violations = self.route_checker(
-                    plan, row.observed_holder, airfield or "", body["planned_start"].date()
+                    plan, row.observed_holder, airfield or "", start.date()
                 )
                 if violations:
                     raise Refusal(violations, field="route")
-            event = flight.submit_mission_plan(now, who, data, body["planned_start"], plan)
-            row.mission_plan = {"route": plan, "planned_start": body["planned_start"].isoformat()}
+            event = flight.submit_mission_plan(now, who, data, start, plan)
+            row.mission_plan = {"route": plan, "planned_start": start.isoformat()}
             return event
-        if step == "propose_changes":
-            return flight.propose_changes(now, who, data, body["grounds"], body.get("changes", {}))
-        if step == "decline":
-            return flight.decline(now, who, data, body.get("reason", ""))
-        if step == "prohibit":
-            return flight.prohibit(now, who, data, body["grounds"], body.get("facts", ""))
-        if step == "report":
+        if isinstance(command, ProposeChanges):
+            return flight.propose_changes(now, who, data, command.grounds, dict(command.changes))
+        if isinstance(command, Decline):
+            return flight.decline(now, who, data, command.reason)
+        if isinstance(command, Prohibit):
+            return flight.prohibit(now, who, data, command.grounds, command.facts)
+        if isinstance(command, MissionReport):
             airfield = row.notification.get("open_skies_airfield")
             maximum = maximum_flight_distance(data, airfield, flight.eta.date())
-            event = flight.report(now, who, data, body.get("report", {}), maximum)
-            report = {**body.get("report", {}), **event.payload["distance"]}
+            event = flight.report(now, who, data, dict(command.report), maximum)
+            report = {**command.report, **event.payload["distance"]}
             row.report = _plain({**report, "signed_by": [row.observing]})
             return event
         if step == "sign_report":
@@ -680,36 +695,34 @@ class MissionService:
         step: str,
         now: datetime,
         who: str,
-        body: dict[str, Any],
+        command: StepCommand | None,
         role: Role,
     ) -> Event | None:
-        """The steps of Ann. F and Art. VIII §II, with the body's fields; None for others."""
+        """The steps of Ann. F and Art. VIII §II, with their commands; None for others."""
         data = self.data
-        if step == "acknowledge":
-            provides = bool(body.get("observed_provides_aircraft", False))
+        if isinstance(command, Acknowledge):
+            provides = command.observed_provides_aircraft
             return flight.acknowledge(now, who, data, observed_provides_aircraft=provides)
-        if step == "start_inspection":
-            return flight.start_inspection(now, who, data, role, body.get("inspectors"))
+        if isinstance(command, StartInspection):
+            return flight.start_inspection(now, who, data, role, command.inspectors)
         if step == "start_demonstration":
             return flight.start_demonstration(now, who, data, side=role)
-        if step in ("end_inspection", "end_demonstration"):
-            ended: Event = getattr(flight, step)(now, who, data, bool(body["conforms"]), side=role)
+        if isinstance(command, Conformity):  # end_inspection, end_demonstration
+            ended: Event = getattr(flight, step)(now, who, data, command.conforms, side=role)
             return ended
-        if step == "cancel":
-            return flight.cancel(now, who, data, str(body["caused_by"]), side=role)
-        if step == "curtail":
+        if isinstance(command, Cancel):
+            return flight.cancel(now, who, data, command.caused_by, side=role)
+        if isinstance(command, Curtail):
             return flight.curtail(
                 now,
                 who,
                 data,
-                CurtailmentCause(body["cause"]),
-                emergency_of_observed_party_crew=bool(
-                    body.get("emergency_of_observed_party_crew", False)
-                ),
-                observing_counts=body.get("observing_counts"),
+                command.cause,
+                emergency_of_observed_party_crew=command.emergency_of_observed_party_crew,
+                observing_counts=command.observing_counts,
             )
-        if step in ("explain_prohibition", "explain_decline"):
-            explained: Event = getattr(flight, step)(now, who, data, str(body.get("text", "")))
+        if isinstance(command, Explain):  # explain_prohibition, explain_decline
+            explained: Event = getattr(flight, step)(now, who, data, command.text)
             return explained
         return None
 
@@ -930,3 +943,30 @@ def _plain(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value
+
+
+_DEFAULT_COMMANDS: dict[str, StepCommand] = {
+    "acknowledge": Acknowledge(),
+    "start_inspection": StartInspection(),
+    "decline": Decline(),
+    "report": MissionReport(),
+}
+"""The steps whose command may be left out: these are what they then take."""
+
+
+def _step_command(step: str, command: StepCommand | None) -> StepCommand | None:
+    """The command for ``step``: the one given, checked against ``STEP_COMMANDS``, or the
+    step's default. A mismatch is the caller's error (the API and the CLI build the right
+    one), so it is a ``TypeError``, not a refusal."""
+    kind = STEP_COMMANDS.get(step)
+    if kind is None:
+        if command is not None:
+            raise TypeError(f"the step {step!r} takes no command, not {command!r}")
+        return None
+    if command is None:
+        if step not in _DEFAULT_COMMANDS:
+            raise TypeError(f"the step {step!r} needs a {kind.__name__}")
+        return _DEFAULT_COMMANDS[step]
+    if not isinstance(command, kind):
+        raise TypeError(f"the step {step!r} takes a {kind.__name__}, not {command!r}")
+    return command

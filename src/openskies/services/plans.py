@@ -30,7 +30,7 @@ from openskies.missions.plans import (
 from openskies.missions.policy import Action, allowed, citation_for
 from openskies.missions.report import draft_report
 from openskies.services.audit import append_audit
-from openskies.services.commands import PlanDraft
+from openskies.services.commands import PlanDraft, ProposeChanges, StepCommand, SubmitMissionPlan
 from openskies.services.delegations import Delegation
 from openskies.treaty import Finding, TreatyData, party_members, resolve_holder
 
@@ -121,12 +121,12 @@ def _latest(session: Session, plan: PlanRow, *kinds: VersionKind) -> PlanVersion
 
 
 def check_plan_step(
-    data: TreatyData, flight: FlightRow, step: str, body: dict[str, Any], today: date
+    data: TreatyData, flight: FlightRow, command: StepCommand | None, today: date
 ) -> None:
     """Refuse a mission plan made for another observed Party or another day (Art. VI §II)."""
-    if step != "submit_mission_plan":
+    if not isinstance(command, SubmitMissionPlan):
         return
-    observed = body.get("observed")
+    observed = command.observed
     if observed:
         members = party_members(data, flight.observed_holder, today)
         holder = resolve_holder(data, observed, today).code if observed in data.states else None
@@ -138,8 +138,8 @@ def check_plan_step(
                 "(a mission plan covers the territory of the observed Party)",
                 field="observed",
             )
-    day, start = body.get("date"), body.get("planned_start")
-    if day is not None and isinstance(start, datetime) and day != start.date():
+    day, start = command.date, command.planned_start
+    if day is not None and day != start.date():
         raise Refusal.one(
             "mission_plan_date",
             PLAN_DATE_CITATION,
@@ -155,20 +155,20 @@ def record_plan_step(
     flight: FlightRow,
     step: str,
     author: str,
-    body: dict[str, Any],
+    command: StepCommand | None,
     now: datetime,
     route_checker: Any = None,
 ) -> dict[str, Any] | None:
     """Write the plan version a step makes; return what the step's message should carry."""
-    if step == "submit_mission_plan":
+    if isinstance(command, SubmitMissionPlan):
         plan = _flight_plan(session, flight, now)
-        details = {
-            "planned_start": body["planned_start"].isoformat(),
-            "open_skies_airfield": body.get("open_skies_airfield"),
-            "source": {"plan_id": body.get("plan_id"), "version": body.get("plan_version")},
+        details: dict[str, Any] = {
+            "planned_start": command.planned_start.isoformat(),
+            "open_skies_airfield": command.open_skies_airfield,
+            "source": {"plan_id": command.plan_id, "version": command.plan_version},
         }
         v = _add_version(
-            session, plan, VersionKind.MISSION_PLAN, author, now, body["route"], details
+            session, plan, VersionKind.MISSION_PLAN, author, now, dict(command.route), details
         )
         return {"plan_id": plan.id, "version": v.number}
     found = session.execute(
@@ -177,12 +177,13 @@ def record_plan_step(
     if found is None:
         return None
     plan = found
-    if step == "propose_changes" and body.get("route"):
+    if isinstance(command, ProposeChanges) and command.route:
+        route = dict(command.route)
         current = _latest(session, plan, VersionKind.MISSION_PLAN)
         assert current is not None  # a plan exists only once submitted
-        changes = route_diff(current.route, body["route"])
+        changes = route_diff(current.route, route)
         grounds = check_change_grounds(
-            changes, list(body.get("change_grounds") or [body["grounds"]]), CHANGE_GROUNDS
+            changes, list(command.change_grounds or [command.grounds]), CHANGE_GROUNDS
         )
         if route_checker is not None:
             airfield = current.details.get("open_skies_airfield") or flight.notification.get(
@@ -190,7 +191,7 @@ def record_plan_step(
             )
             start = datetime.fromisoformat(current.details["planned_start"])
             violations: list[Finding] = route_checker(
-                body["route"], flight.observed_holder, airfield or "", start.date()
+                route, flight.observed_holder, airfield or "", start.date()
             )
             if violations:
                 raise Refusal(violations, field="route")
@@ -199,11 +200,9 @@ def record_plan_step(
             "changes": [
                 {**c.as_json(), "ground": g} for c, g in zip(changes, grounds, strict=True)
             ],
-            "note": (body.get("changes") or {}).get("description", ""),
+            "note": command.changes.get("description", ""),
         }
-        v = _add_version(
-            session, plan, VersionKind.PROPOSED_CHANGE, author, now, body["route"], details
-        )
+        v = _add_version(session, plan, VersionKind.PROPOSED_CHANGE, author, now, route, details)
         return {"plan_id": plan.id, "version": v.number, "changes": details["changes"]}
     if step in ("accept_mission_plan", "accept_changes"):
         kind = (
