@@ -389,3 +389,46 @@ def test_art_viii_ii_7_a_deviations_distance_is_not_counted_against_the_maximum(
     signed = _ok(world, "POL", fid, "sign-report")
     assert signed["report"]["distance_counted_km"] == 1500 - 150
     assert signed["report"]["deviations"][0]["citation"] == "Art. VIII §II ¶1(A)"
+
+
+def _period(world: World, state: str, fid: str) -> str:
+    view = world.call(state, "GET", f"/api/flights/{fid}").json()  # read back: stored
+    return str({d["rule"]: d["at"] for d in view["deadlines"]}["period_ends"])
+
+
+def test_ann_f_iii_3_d_a_delay_by_weather_or_the_observed_partys_aircraft_is_not_counted(
+    world: World,
+) -> None:
+    fid = _arrived(world)  # the observing Party's aircraft: the observed Party asks (¶1)
+    refused = _post(
+        world,
+        "POL",
+        fid,
+        "start-demonstration",
+        delay_hours=2,
+        delay_cause="observed_party_aircraft",
+    )  # the aircraft is not the observed Party's: that delay counts
+    assert refused.status_code == 422 and _citations(refused) == ["Ann. F §III ¶3(D)"]
+    _ok(world, "POL", fid, "start-demonstration", delay_hours=3, delay_cause="weather")
+    assert _period(world, "DEU", fid) == _iso(ETA + timedelta(hours=96 + 24 + 3))  # ¶4 + ¶3(D)
+    _propose(world, "POL", fid, "demonstration_delay", "the delay counts")("DEU")
+    assert _period(world, "DEU", fid) == _iso(ETA + timedelta(hours=96 + 24))  # agreed otherwise
+    other = _arrived(world, observed_aircraft=True)  # the observing Party asks (¶2, ¶5)
+    eta = world.clock.now()
+    cause = "observed_party_sensors"
+    _ok(world, "DEU", other, "start-demonstration", delay_hours=1.5, delay_cause=cause)
+    assert _period(world, "POL", other) == _iso(eta + timedelta(hours=96 + 1.5))
+
+
+def test_ann_f_iii_1_2_the_demonstration_flight_follows_the_pre_flight_inspection(
+    world: World,
+) -> None:
+    fid = _arrived(world)
+    _ok(world, "POL", fid, "start-inspection")
+    during = _post(world, "POL", fid, "start-demonstration")
+    assert during.status_code == 409 and _citations(during) == ["Ann. F §III ¶1–2"]
+    world.clock.advance(hours=2)
+    _ok(world, "POL", fid, "end-inspection", conforms=True)
+    _ok(world, "POL", fid, "start-demonstration")
+    again = _post(world, "POL", fid, "start-inspection")
+    assert again.status_code == 409 and _citations(again) == ["Ann. F §III ¶1–2"]

@@ -19,6 +19,7 @@ from openskies.api.schemas import (
     AcknowledgementIn,
     CancellationIn,
     CurtailmentIn,
+    DemonstrationIn,
     ExplanationIn,
     FindingIn,
     InspectionIn,
@@ -83,9 +84,14 @@ _route(
     "The pre-flight inspection begins (Ann. F §I ¶2(A), ¶4; §II ¶2(A), ¶4)",
     optional=True,
 )
+_route(
+    "start_demonstration",
+    DemonstrationIn,
+    "A demonstration flight begins, after the inspection (Ann. F §III ¶1–2, ¶3(D))",
+    optional=True,
+)
 for _name, _model, _summary in (
     ("end_inspection", FindingIn, "The inspection ends with its finding (Ann. F §I ¶9, §II ¶8)"),
-    ("start_demonstration", None, "A demonstration flight begins (Ann. F §III ¶1–2)"),
     ("end_demonstration", FindingIn, "It ends, at most 2 hours later (Ann. F §III ¶3(B))"),
     ("cancel", CancellationIn, "Cancelled on a ground of Ann. F: not counted (§I ¶8, §III ¶8)"),
     ("curtail", CurtailmentIn, "Curtailed: counted unless Art. VIII §II ¶5 says otherwise"),

@@ -209,6 +209,25 @@ class AcknowledgementIn(_Strict):
         return commands.Acknowledge(self.observed_provides_aircraft)
 
 
+class DemonstrationIn(_Strict):
+    """The start of a demonstration flight (Ann. F §III ¶1-2), with any delay in carrying out
+    the request that does not count against the time allocated (¶3(D))."""
+
+    delay_hours: float | None = Field(
+        default=None,
+        ge=0,
+        le=96,
+        description="hours by which carrying out the request was delayed (Ann. F §III ¶3(D))",
+    )
+    delay_cause: Literal["weather", "observed_party_aircraft", "observed_party_sensors"] | None = (
+        Field(default=None, description="what caused the delay (Ann. F §III ¶3(D))")
+    )
+
+    def command(self) -> commands.StartDemonstration:
+        """The command the mission service takes."""
+        return commands.StartDemonstration(self.delay_hours, self.delay_cause)
+
+
 class InspectionIn(_Strict):
     """The start of a pre-flight inspection (Ann. F §I ¶2, §II ¶2)."""
 

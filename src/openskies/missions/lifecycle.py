@@ -121,6 +121,18 @@ TRANSITIONS: dict[str, tuple[frozenset[FlightState], FlightState | None]] = {
 COUNTED_STATES = frozenset(S) - ENDED_NOT_COUNTED
 """States in which a flight counts against quotas (Art. III §I ¶8; Art. VIII)."""
 
+DEMONSTRATION_DELAY = "demonstration_delay"
+"""The agreement that makes a delay of Ann. F §III ¶3(D) count after all ("unless otherwise
+agreed")."""
+DELAY_CAUSES = {
+    "weather": "Ann. F §III ¶3(D)",
+    "observed_party_aircraft": "Ann. F §III ¶3(D)",
+    "observed_party_sensors": "Ann. F §III ¶3(D)",
+}
+"""Causes of a delay in carrying out a request for a demonstration flight that do not count
+against the time allocated (Ann. F §III ¶3(D)); the last two only when the observed Party
+provides the aircraft."""
+
 # Reasons for which the observed Party may propose changes (Art. VI §II ¶6, Art. VIII §I ¶4).
 CHANGE_GROUNDS = frozenset(
     {"weather", "airfield_status", "plan_not_conforming", "hazardous_airspace"}
@@ -209,8 +221,12 @@ class ObservationFlight:
 
     def timeline(self) -> Timeline:
         """The events so far as a treaty timeline."""
+        delay = timedelta(0)
+        if DEMONSTRATION_DELAY not in self.agreed_otherwise:  # Ann. F §III ¶3(D)
+            delay = timedelta(hours=float(self.facts.get("demonstration_delay_hours", 0)))
         return Timeline(
-            **{k: v for k, v in self.times.items() if k in Timeline.__dataclass_fields__}
+            **{k: v for k, v in self.times.items() if k in Timeline.__dataclass_fields__},
+            demonstration_delay=delay,
         )
 
     def breaches(self, data: TreatyData, now: datetime | None = None) -> list[Finding]:
@@ -481,6 +497,12 @@ class ObservationFlight:
         at most 8 hours and ends 4 hours before the scheduled commencement. ``inspectors``:
         how many are listed, at most 10 (§I ¶2(A)) or 5 (§II ¶2(A)) unless otherwise agreed."""
         self._by(side, self.inspecting, f"Art. VI §I ¶11; {self._section()} ¶1", "the inspection")
+        if "demonstration_started_at" in self.times:
+            raise WrongState.one(
+                "demonstration_after_inspection",
+                "Ann. F §III ¶1–2",
+                "the pre-flight inspection precedes the demonstration flight, which has begun",
+            )
         limit_id = (
             "inspectors_of_observing_aircraft"
             if self.aircraft_by is Role.OBSERVING
@@ -538,10 +560,16 @@ class ObservationFlight:
         data: TreatyData,
         asked_by: DemonstrationBy | None = None,
         side: Role | None = None,
+        delay_hours: float | None = None,
+        delay_cause: str | None = None,
     ) -> Event:
-        """A demonstration flight begins, asked for by the Party that does not provide the
-        aircraft (Ann. F §III ¶1-2); asked for by the observed Party it extends the period by
-        up to 24 hours (¶4), by the observing Party it fits inside it (¶5)."""
+        """A demonstration flight begins, following the pre-flight inspection (not while one
+        is under way), asked for by the Party that does not provide the aircraft (Ann. F §III
+        ¶1-2); asked for by the observed Party it extends the period by up to 24 hours (¶4),
+        by the observing Party it fits inside it (¶5). ``delay_hours``: how long carrying out
+        the request was delayed by ``delay_cause`` (weather, or the observed Party's aircraft
+        or sensors), which does not count against the time allocated unless otherwise agreed
+        (¶3(D)): the period ends that much later."""
         requester = DemonstrationBy(self.inspecting.value)
         if asked_by is DemonstrationBy.NONE:
             raise Refusal.one(
@@ -557,15 +585,50 @@ class ObservationFlight:
                 f"{self.aircraft_by.value} Party provides the aircraft",
                 field="asked_by",
             )
+        if "inspection_started_at" in self.times and "inspection_ended_at" not in self.times:
+            raise WrongState.one(
+                "demonstration_after_inspection",
+                "Ann. F §III ¶1–2",
+                "the demonstration flight follows the pre-flight inspection: end the "
+                "inspection first",
+            )
+        hours = self._delay(delay_hours, delay_cause)
         self.demonstration_by = requester
+        payload: dict[str, Any] = {"asked_by": requester.value}
+        if hours:
+            payload |= {"delay_hours": hours, "delay_cause": delay_cause}
         return self._step(
             "start_demonstration",
             at,
             actor,
             data,
-            {"asked_by": requester.value},
+            payload,
             time_key="demonstration_started_at",
+            facts={"demonstration_delay_hours": hours} if hours else None,
         )
+
+    def _delay(self, hours: float | None, cause: str | None) -> float:
+        """A delay in carrying out the request that does not count against the time
+        allocated (Ann. F §III ¶3(D)), in hours, or a refusal naming the field."""
+        if not hours:
+            return 0.0
+        if isinstance(hours, bool) or not isinstance(hours, int | float) or hours < 0:
+            raise Refusal.one(
+                "demonstration_delay", "Ann. F §III ¶3(D)", "hours, zero or more", "delay_hours"
+            )
+        allowed = set(DELAY_CAUSES)
+        if self.aircraft_by is Role.OBSERVING:
+            allowed = {"weather"}  # the aircraft and sensors are the observing Party's
+        if cause not in allowed:
+            raise Refusal.one(
+                "demonstration_delay",
+                "Ann. F §III ¶3(D)",
+                f"only a delay caused by {', '.join(sorted(allowed))} does not count against "
+                f"the time allocated (the aircraft is the {self.aircraft_by.value} Party's); "
+                f"got {cause!r}",
+                "delay_cause",
+            )
+        return float(hours)
 
     def end_demonstration(
         self, at: datetime, actor: str, data: TreatyData, conforms: bool, side: Role | None = None

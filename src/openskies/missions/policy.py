@@ -107,6 +107,11 @@ AGREEABLE_RULES: Mapping[str, tuple[str, str]] = {
         "Ann. F §I ¶2(A); Ann. F §II ¶2(A)",
         "at most 10 inspectors of the observed Party, 5 of the observing Party",
     ),
+    "demonstration_delay": (
+        "Ann. F §III ¶3(D)",
+        "a delay of the demonstration flight by weather or the observed Party's aircraft or "
+        "sensors does not count against the time allocated",
+    ),
     "training_flight": (
         "Art. III §I ¶8",
         "a training flight by agreement (practice, not in the text): never counted against quotas",

@@ -31,6 +31,7 @@ __all__ = [
     "PreFlightInspection",
     "Prohibit",
     "ProposeChanges",
+    "StartDemonstration",
     "StartInspection",
     "StepCommand",
     "SubmitMissionPlan",
@@ -212,6 +213,15 @@ class StartInspection:
 
 
 @dataclass(frozen=True)
+class StartDemonstration:
+    """The start of a demonstration flight, with any delay in carrying out the request that
+    does not count against the time allocated (Ann. F §III ¶3(D))."""
+
+    delay_hours: float | None = None
+    delay_cause: str | None = None  # weather, observed_party_aircraft, observed_party_sensors
+
+
+@dataclass(frozen=True)
 class Conformity:
     """What an inspection or a demonstration flight found (Ann. F §I ¶9, §II ¶8, §III ¶6-7)."""
 
@@ -249,6 +259,7 @@ StepCommand = (
     | MissionReport
     | Acknowledge
     | StartInspection
+    | StartDemonstration
     | Conformity
     | Cancel
     | Curtail
@@ -264,6 +275,7 @@ STEP_COMMANDS: Mapping[str, type[StepCommand]] = {
     "report": MissionReport,
     "acknowledge": Acknowledge,
     "start_inspection": StartInspection,
+    "start_demonstration": StartDemonstration,
     "end_inspection": Conformity,
     "end_demonstration": Conformity,
     "cancel": Cancel,

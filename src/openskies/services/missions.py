@@ -54,6 +54,7 @@ from openskies.services.commands import (
     NotifyFlight,
     Prohibit,
     ProposeChanges,
+    StartDemonstration,
     StartInspection,
     StepCommand,
     SubmitMissionPlan,
@@ -705,8 +706,10 @@ class MissionService:
             return flight.acknowledge(now, who, data, observed_provides_aircraft=provides)
         if isinstance(command, StartInspection):
             return flight.start_inspection(now, who, data, role, command.inspectors)
-        if step == "start_demonstration":
-            return flight.start_demonstration(now, who, data, side=role)
+        if isinstance(command, StartDemonstration):
+            return flight.start_demonstration(
+                now, who, data, None, role, command.delay_hours, command.delay_cause
+            )
         if isinstance(command, Conformity):  # end_inspection, end_demonstration
             ended: Event = getattr(flight, step)(now, who, data, command.conforms, side=role)
             return ended
@@ -948,6 +951,7 @@ def _plain(value: Any) -> Any:
 _DEFAULT_COMMANDS: dict[str, StepCommand] = {
     "acknowledge": Acknowledge(),
     "start_inspection": StartInspection(),
+    "start_demonstration": StartDemonstration(),
     "decline": Decline(),
     "report": MissionReport(),
 }

@@ -81,11 +81,15 @@ class Timeline:
     prohibition_explained_at: datetime | None = None
     declined_at: datetime | None = None
     decline_explained_at: datetime | None = None
+    demonstration_delay: timedelta = timedelta(0)
+    """Delay in carrying out a request for a demonstration flight caused by weather or by
+    the observed Party's aircraft or sensors: not counted against the time allocated
+    (Ann. F §III ¶3(D)), so the period ends that much later."""
 
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)
-            if value is not None:
+            if isinstance(value, datetime):
                 object.__setattr__(self, f.name, require_utc(value, f.name))
 
 
@@ -177,7 +181,7 @@ def flight_deadlines(
         if demonstration_by is DemonstrationBy.OBSERVED
         else timedelta(0)
     )
-    add("period_ends", "observation_period", eta, extra=extension)
+    add("period_ends", "observation_period", eta, extra=extension + t.demonstration_delay)
     if t.inspection_started_at is not None:
         add("inspection_ends_by", "pre_flight_inspection_duration", t.inspection_started_at)
     if t.demonstration_started_at is not None:

@@ -314,3 +314,31 @@ def test_art_viii_i_6_decline_explained_in_writing(data: TreatyData) -> None:
     f.decline(ETA + hours(10), "DEU", data, "no agreement")
     event = f.explain_decline(ETA + hours(11), "DEU", data, "the plan was not agreed")
     assert event.payload["explanation"] and f.state is FlightState.DECLINED
+
+
+def test_ann_f_iii_3_d_delay_not_counted_against_the_time_allocated(data: TreatyData) -> None:
+    f = arrived_in_observed_aircraft(data)  # the observing Party asks (Ann. F §III ¶2, ¶5)
+    with pytest.raises(Refusal) as refused:
+        f.start_demonstration(ETA + hours(2), "DEU", data, delay_hours=2, delay_cause="crew")
+    assert refused.value.field == "delay_cause"
+    f.start_demonstration(
+        ETA + hours(2), "DEU", data, delay_hours=2, delay_cause="observed_party_sensors"
+    )
+    period = flight_deadlines(data, ETA, f.timeline(), f.demonstration_by).get("period_ends")
+    assert period is not None and period.at == ETA + hours(96 + 2)
+    f.agreed_otherwise.add("demonstration_delay")  # "unless otherwise agreed"
+    period = flight_deadlines(data, ETA, f.timeline(), f.demonstration_by).get("period_ends")
+    assert period is not None and period.at == ETA + hours(96)
+
+
+def test_ann_f_iii_1_demonstration_not_during_the_pre_flight_inspection(
+    data: TreatyData,
+) -> None:
+    f = arrived(data)
+    f.start_inspection(ETA + hours(1), "POL", data)
+    with pytest.raises(WrongState):
+        f.start_demonstration(ETA + hours(2), "POL", data, DemonstrationBy.OBSERVED)
+    f.end_inspection(ETA + hours(3), "POL", data, conforms=True)
+    f.start_demonstration(ETA + hours(4), "POL", data, DemonstrationBy.OBSERVED)
+    with pytest.raises(WrongState):
+        f.start_inspection(ETA + hours(5), "POL", data)
