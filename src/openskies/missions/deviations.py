@@ -19,7 +19,7 @@ from typing import Any
 
 from openskies.errors import OpenSkiesError
 from openskies.missions.errors import Refusal
-from openskies.treaty import Citation, Finding, TreatyData, find_flight_distance
+from openskies.treaty import Citation, Finding, TreatyData, check_at_most, find_flight_distance
 
 __all__ = [
     "DEVIATION_GROUNDS",
@@ -29,6 +29,7 @@ __all__ = [
     "deviations_of",
     "distance_counted_km",
     "maximum_flight_distance",
+    "sensors_may_be_prohibited",
 ]
 
 DEVIATION_GROUNDS = {
@@ -49,6 +50,8 @@ class Deviation:
 
     reason: str
     additional_km: float
+    off_path_km: float | None = None
+    """How far it took the aircraft from the flight plan's path, when reported (¶3)."""
 
     @property
     def citation(self) -> str:
@@ -57,11 +60,14 @@ class Deviation:
 
     def as_json(self) -> dict[str, Any]:
         """The deviation as recorded, with the paragraph that permits it."""
-        return {
+        out: dict[str, Any] = {
             "reason": self.reason,
             "additional_km": self.additional_km,
             "citation": self.citation,
         }
+        if self.off_path_km is not None:
+            out["off_path_km"] = self.off_path_km
+        return out
 
 
 def _km(value: Any, field: str) -> float:
@@ -97,7 +103,14 @@ def deviations_of(report: Mapping[str, Any]) -> tuple[Deviation, ...]:
                 field=f"{where}.reason",
             )
         assert isinstance(item, Mapping)
-        out.append(Deviation(reason, _km(item.get("additional_km"), f"{where}.additional_km")))
+        off = item.get("off_path_km")
+        out.append(
+            Deviation(
+                reason,
+                _km(item.get("additional_km"), f"{where}.additional_km"),
+                None if off is None else _km(off, f"{where}.off_path_km"),
+            )
+        )
     return tuple(out)
 
 
@@ -151,3 +164,18 @@ def check_flown_distance(
             actual=counted,
         ),
     )
+
+
+def sensors_may_be_prohibited(
+    data: TreatyData, deviations: tuple[Deviation, ...], on: date
+) -> list[dict[str, Any]]:
+    """The deviations that took the aircraft more than the limit in force (50 km) from the
+    flight plan's path: beyond it the observed Party had the right to prohibit the use of all
+    the sensors (Art. VIII §II ¶3). Each as its index and the finding; a right, not a breach."""
+    out = []
+    for index, deviation in enumerate(deviations):
+        if deviation.off_path_km is None:
+            continue
+        for finding in check_at_most(data, "deviation_sensor_limit", deviation.off_path_km, on):
+            out.append({"deviation": index, **finding.as_json()})
+    return out

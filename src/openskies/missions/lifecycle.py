@@ -17,7 +17,11 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from openskies.missions.deviations import check_flown_distance
+from openskies.missions.deviations import (
+    check_flown_distance,
+    deviations_of,
+    sensors_may_be_prohibited,
+)
 from openskies.missions.errors import Forbidden, Refusal, WrongState
 from openskies.missions.policy import Role
 from openskies.treaty import (
@@ -472,6 +476,9 @@ class ObservationFlight:
         (``maximum``: km and citation); a counted distance beyond it is a breach (¶7)."""
         km, citation = maximum if maximum is not None else (None, "Ann. A §III")
         distance, over = check_flown_distance(report, km, citation)
+        beyond = sensors_may_be_prohibited(data, deviations_of(report), at.date())
+        if beyond:  # Art. VIII §II ¶3: the observed Party's right, recorded with the report
+            distance["sensors_may_be_prohibited"] = beyond
         event = self._step("report", at, actor, data, {"report": report, "distance": distance})
         if over:
             event = replace(event, breaches=event.breaches + over)

@@ -103,3 +103,24 @@ def test_counted_distance_is_the_flown_less_the_deviations(
         assert counted + sum(added) == pytest.approx(flown, abs=1e-6)
     else:
         assert counted == 0
+
+
+def test_art_viii_ii_3_all_sensors_may_be_prohibited_beyond_50_km_of_deviation(
+    data: TreatyData,
+) -> None:
+    near = {"reason": "weather_sensors", "additional_km": 40, "off_path_km": 50}
+    far = {"reason": "air_traffic_control_force_majeure", "additional_km": 90, "off_path_km": 62}
+    report = {"deviations": [near, far]}
+    event = _flown(data).report(ETA + timedelta(days=3), "DEU", data, report)
+    assert event.breaches == ()  # a right of the observed Party, not a breach
+    [beyond] = event.payload["distance"]["sensors_may_be_prohibited"]
+    assert (beyond["deviation"], beyond["citation"], beyond["limit"], beyond["actual"]) == (
+        1,
+        "Art. VIII §II ¶3",
+        50,
+        62.0,
+    )
+    assert (
+        "sensors_may_be_prohibited"
+        not in (_flown(data).report(ETA, "DEU", data, {"deviations": [near]}).payload["distance"])
+    )
