@@ -74,10 +74,8 @@ def untyped_operations(document: dict[str, Any]) -> list[str]:
 WRITES = {"post", "put", "patch"}
 
 PENDING_BODIES: dict[tuple[str, str], str] = {
-    ("post", "/api/plan/export"): "any GeoJSON route; the format is a query parameter",
-    ("post", "/api/data/{sha256}/requests"): "read by the custody service as a dict",
-    ("post", "/api/keys"): "{event: signed event}, checked by SignedEvent.from_json",
-    ("post", "/api/keys/{key_id}/revoke"): "{event: signed event}, as /api/keys",
+    ("post", "/api/data/{sha256}/requests"): "the requester's signed event commits to the "
+    "canonical JSON of the body as sent; parse_copy_request checks it",
 }
 """Request bodies not yet typed, each with why; remove an entry when its body is a model."""
 

@@ -192,11 +192,20 @@ def download(sha256: Sha256, who: Me, svc: Custody, event: EventHeader = None) -
     )
 
 
+class SignedEventIn(BaseModel):
+    """``{"event": <signed event>}``: its keys (event, key_id, signature) are checked by
+    ``SignedEvent.from_json``, which names the bad one."""
+
+    event: dict[str, Any] | None = Field(
+        default=None, description="the signed event: {event, key_id, signature}"
+    )
+
+
 @router.post("/keys", status_code=201, response_model=KeyRegisteredOut)
-def register_key(body: dict[str, Any], who: Me, svc: Custody, log: Ledger) -> dict[str, Any]:
+def register_key(body: SignedEventIn, who: Me, svc: Custody, log: Ledger) -> dict[str, Any]:
     """Register a public key the delegation holds: ``{"event": <signed key_registered>}``."""
     svc.require_party(who)
-    return log.register_key(who, SignedEvent.from_json(body.get("event"), "event"))
+    return log.register_key(who, SignedEvent.from_json(body.event, "event"))
 
 
 @router.get("/keys", response_model=list[KeyOut])
@@ -208,11 +217,11 @@ def list_keys(who: Me, svc: Custody, log: Ledger) -> list[dict[str, Any]]:
 
 @router.post("/keys/{key_id}/revoke", response_model=KeyRevokedOut)
 def revoke_key(
-    key_id: str, body: dict[str, Any], who: Me, svc: Custody, log: Ledger
+    key_id: str, body: SignedEventIn, who: Me, svc: Custody, log: Ledger
 ) -> dict[str, Any]:
     """Withdraw a key: ``{"event": <signed key_revoked>}`` signed by a current key."""
     svc.require_party(who)
-    return log.revoke_key(who, key_id, SignedEvent.from_json(body.get("event"), "event"))
+    return log.revoke_key(who, key_id, SignedEvent.from_json(body.event, "event"))
 
 
 @router.get("/ledger/tree-head", response_model=SignedTreeHeadOut)

@@ -228,7 +228,29 @@ def footprint(
     }
 
 
-@router.post("/export")
+GEOJSON_ROUTE: dict[str, Any] = {
+    "requestBody": {
+        "content": {
+            "application/json": {
+                "schema": {
+                    "description": "the route: a GeoJSON Feature or FeatureCollection with "
+                    "its LineString, read by route_from_geojson and sent back as given",
+                    "required": ["type"],
+                    "properties": {
+                        "type": {"enum": ["Feature", "FeatureCollection"]},
+                        "features": {"type": "array", "items": {"type": "object"}},
+                        "geometry": {"type": "object"},
+                        "properties": {"type": "object"},
+                    },
+                }
+            }
+        }
+    }
+}
+"""The export's body in OpenAPI: a plain object (a model would reorder what is sent back)."""
+
+
+@router.post("/export", openapi_extra=GEOJSON_ROUTE)
 def export(
     route: dict[str, Any],
     svc: Svc,
