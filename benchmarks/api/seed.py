@@ -38,6 +38,7 @@ from openskies.adapters.orm import (
     HoldingRow,
     LedgerHeadRow,
     LedgerLeafRow,
+    LedgerNodeRow,
     MessageRow,
 )
 from openskies.bootstrap import Settings, open_services
@@ -55,6 +56,7 @@ from openskies.custody import (
     leaf_hash,
     sign_event,
 )
+from openskies.custody.merkle import appended_nodes
 from openskies.custody.signed_log import b64
 from openskies.missions.messages import render_message
 from openskies.services.delegations import create_delegation
@@ -228,6 +230,10 @@ class Log:
         hashed = leaf_hash(leaf)
         session.add(
             LedgerLeafRow(index=self.size, leaf=leaf.decode(), leaf_hash=hashed.hex(), at=event.at)
+        )
+        session.add_all(
+            LedgerNodeRow(level=level, index=index, hash=value.hex())
+            for (level, index), value in appended_nodes(self.size, hashed, self.frontier)
         )
         self.frontier = push_leaf(self.frontier, self.size, hashed)
         self.size += 1

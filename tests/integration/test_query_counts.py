@@ -3,6 +3,7 @@ the record and of the page (no N+1); every page together is the whole list, once
 
 from __future__ import annotations
 
+import base64
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -158,3 +159,66 @@ def test_each_read_costs_the_same_statements_at_any_size(world: World) -> None:
     large = _read_counts(world)
     assert small == large
     assert all(large[request] <= most for request, most in READS.items()), large
+
+
+def _grow_ledger(world: World, entries: int) -> None:
+    """Append signed events through the log's own append (leaf, head, subtree hashes)."""
+    from openskies.custody import Ed25519Signer, key_registered_event, sign_event
+    from openskies.custody.signed_log import b64
+    from openskies.services.ledger import _append_leaf
+
+    signer = Ed25519Signer.generate()
+    event = key_registered_event(START, "DEU", b64(signer.public_key))
+    with world.sessions.begin() as session:
+        for _ in range(entries):
+            _append_leaf(session, sign_event(event, signer))
+
+
+def _ledger_reads(world: World, path: str) -> tuple[int, Any]:
+    count, response = _queries(world, path, "FRA")
+    with counted() as statements:
+        world.call("FRA", "GET", path)
+    leaf_reads = [s for s in statements if "ledger_leaves" in s and "max(" not in s]
+    assert all("WHERE" in s for s in leaf_reads), leaf_reads  # never the whole log
+    return count, response
+
+
+def test_a_ledger_proof_and_head_cost_the_same_statements_at_any_size(world: World) -> None:
+    """Inclusion and consistency proofs and the tree head read the log's size, the entry and
+    the O(log n) stored subtree hashes: as many statements at 1,000 entries as at 10."""
+    from openskies.custody import verify_consistency, verify_inclusion
+    from openskies.custody.merkle import leaf_hash
+
+    _grow_ledger(world, 10)
+    small = [_ledger_reads(world, p)[0] for p in LEDGER_READS]
+    _grow_ledger(world, 990)
+    large = [_ledger_reads(world, p)[0] for p in LEDGER_READS]
+    print("ledger statements at 10 and 1,000 entries:", small, large)
+    assert small == large, (small, large)
+    assert max(large[:3]) <= 6  # auth; the size, the entry, the subtree hashes (and BEGINs)
+    proof = world.call("FRA", "GET", "/api/ledger/proof/700?size=999").json()
+    root = base64.b64decode(proof["root_hash"])
+    assert verify_inclusion(
+        leaf_hash(proof["entry"].encode()),
+        700,
+        999,
+        [bytes.fromhex(h) for h in proof["proof"]["path"]],
+        root,
+    )
+    head = world.call("FRA", "GET", "/api/ledger/tree-head").json()
+    step = world.call("FRA", "GET", "/api/ledger/consistency?first=999").json()
+    assert verify_consistency(
+        999,
+        head["tree_size"],
+        root,
+        bytes.fromhex(head["root_hash"]),
+        [bytes.fromhex(h) for h in step["path"]],
+    )
+
+
+LEDGER_READS = (
+    "/api/ledger/proof/7",
+    "/api/ledger/proof/3?size=9",
+    "/api/ledger/consistency?first=5&second=9",
+    "/api/ledger/tree-head",
+)

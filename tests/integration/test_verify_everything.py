@@ -119,6 +119,17 @@ def object_record_changed(c: Connection) -> tuple[str, Undo]:
     )
 
 
+def subtree_hash_changed(c: Connection) -> tuple[str, Undo]:
+    level, index, value = _one(
+        c, 'SELECT level, "index", hash FROM ledger_nodes WHERE level = 1 ORDER BY "index" LIMIT 1'
+    )
+    where = 'UPDATE ledger_nodes SET hash = :h WHERE level = :l AND "index" = :i'
+    c.execute(text(where), {"l": level, "i": index, "h": "0" * 64})
+    return f"ledger_nodes:{level}/{index}", lambda c: c.execute(
+        text(where), {"l": level, "i": index, "h": value}
+    )
+
+
 TAMPERS = {
     "holding FRA→HUN": (holding_to_hungary, "custody_holdings"),
     "copy request refused→delivered": (refused_request_delivered, "copy_requests"),
@@ -126,6 +137,7 @@ TAMPERS = {
     "a byte of a message": (message_byte, "messages"),
     "a revoked token un-revoked": (token_unrevoked, "tokens"),
     "last ledger leaf deleted": (last_leaf_deleted, "ledger_leaves"),
+    "a stored subtree hash changed": (subtree_hash_changed, "ledger_nodes"),
     "a revoked key un-revoked": (key_unrevoked, "delegation_public_keys"),
     "a flight event deleted": (flight_event_deleted, "flight_events"),
     "an object's observed Party changed": (object_record_changed, "custody_objects"),
@@ -186,6 +198,7 @@ def test_a_whole_record_verifies(deployment: Deployment) -> None:
     assert report.ok, report.as_json()
     assert {c.name for c in report.checks} == {"audit", "ledger", "store", "rows"}
     assert "consistent with the signed tree head" in report.checks[1].summary
+    assert "stored subtree hashes match the leaves" in report.checks[1].summary
 
 
 @pytest.mark.parametrize("tamper", list(TAMPERS))

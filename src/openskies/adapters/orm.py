@@ -46,6 +46,7 @@ __all__ = [
     "HoldingRow",
     "LedgerHeadRow",
     "LedgerLeafRow",
+    "LedgerNodeRow",
     "LogKeyRow",
     "MessageReadRow",
     "MessageRow",
@@ -387,6 +388,17 @@ class MessageReadRow(Base):
     state: Mapped[str] = mapped_column(String(3), primary_key=True)
     flight_id: Mapped[str] = mapped_column(ForeignKey("flights.id"), primary_key=True)
     last_message_id: Mapped[int] = mapped_column(Integer)
+
+
+class LedgerNodeRow(Base):
+    """The hash of a complete subtree of the custody log (RFC 9162 §2.1): ``level`` 0 is a
+    leaf hash, ``(level, index)`` covers leaves ``index * 2**level`` onwards. Written with
+    each append (O(log n) rows), so a proof or a root reads O(log n) rows."""
+
+    __tablename__ = "ledger_nodes"
+    level: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    index: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 class LedgerHeadRow(Base):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from openskies.errors import InputError
 
@@ -21,6 +21,9 @@ __all__ = [
     "EMPTY_ROOT",
     "HASH_SIZE",
     "MerkleTree",
+    "NodeTree",
+    "appended_nodes",
+    "complete_nodes",
     "consistency_proof",
     "inclusion_proof",
     "leaf_hash",
@@ -92,6 +95,81 @@ class MerkleTree:
         if m <= k:
             return [*self.subproof(m, lo, lo + k, complete), self.mth(lo + k, hi)]
         return [*self.subproof(m - k, lo + k, hi, False), self.mth(lo, lo + k)]
+
+
+Node = tuple[int, int]
+"""A complete subtree: ``(level, index)`` covers leaves ``index * 2**level`` to
+``(index + 1) * 2**level``; level 0 is the leaf hashes."""
+
+_PLACEHOLDER = bytes(HASH_SIZE)
+
+
+class NodeTree(MerkleTree):
+    """The same tree read from its complete subtrees' hashes, not from its leaves.
+
+    Every subtree of RFC 9162's recursion of size a power of two is aligned (it starts at a
+    multiple of its size), so it is one stored node; the others (the right edge) are hashed
+    from O(log n) nodes. ``NodeTree.needed(...)`` lists the nodes a computation reads, so a
+    store fetches exactly those, in one query, then runs it on the fetched nodes.
+    """
+
+    def __init__(self, node: Callable[[int, int], bytes]) -> None:
+        super().__init__([])
+        self._node = node
+
+    def mth(self, lo: int, hi: int) -> bytes:
+        """MTH(D[lo:hi]) of RFC 9162 §2.1.1, from the nodes."""
+        n = hi - lo
+        if n == 0:
+            return EMPTY_ROOT
+        if n & (n - 1) == 0:
+            level = n.bit_length() - 1
+            return self._node(level, lo >> level)
+        k = _split(n)
+        return node_hash(self.mth(lo, lo + k), self.mth(lo + k, hi))
+
+    @classmethod
+    def needed(cls, compute: Callable[[NodeTree], object]) -> set[Node]:
+        """The nodes ``compute`` reads (it is run once on placeholder hashes)."""
+        wanted: set[Node] = set()
+
+        def record(level: int, index: int) -> bytes:
+            wanted.add((level, index))
+            return _PLACEHOLDER
+
+        compute(cls(record))
+        return wanted
+
+    @classmethod
+    def of(cls, nodes: Mapping[Node, bytes]) -> NodeTree:
+        """The tree reading ``nodes`` (a ``KeyError`` names a node that is not there)."""
+        return cls(lambda level, index: nodes[level, index])
+
+
+def complete_nodes(leaf_hashes: Sequence[bytes]) -> dict[Node, bytes]:
+    """Every complete subtree's hash over ``leaf_hashes``: what a store keeps (2n - popcount)."""
+    out: dict[Node, bytes] = {}
+    level, row = 0, list(leaf_hashes)
+    while row:
+        for index, value in enumerate(row):
+            out[level, index] = value
+        row = [node_hash(row[i], row[i + 1]) for i in range(0, len(row) - 1, 2)]
+        level += 1
+    return out
+
+
+def appended_nodes(
+    size: int, leaf_hash_: bytes, frontier: Sequence[bytes]
+) -> list[tuple[Node, bytes]]:
+    """The nodes completed by appending leaf ``size`` to a tree whose frontier (roots of its
+    perfect subtrees, largest first) is ``frontier``: O(log n), the leaf first."""
+    out: list[tuple[Node, bytes]] = [((0, size), leaf_hash_)]
+    stack, value, level, n = list(frontier), leaf_hash_, 0, size
+    while n & 1:
+        value = node_hash(stack.pop(), value)
+        level, n = level + 1, n >> 1
+        out.append(((level, n), value))
+    return out
 
 
 def merkle_root(leaf_hashes: Sequence[bytes]) -> bytes:

@@ -12,11 +12,12 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session, sessionmaker
 
 from openskies.adapters.database import insert_ignore
@@ -26,6 +27,7 @@ from openskies.adapters.orm import (
     CosignatureRow,
     DelegationKeyRow,
     LedgerLeafRow,
+    LedgerNodeRow,
     LogKeyRow,
     TreeHeadRow,
 )
@@ -43,7 +45,8 @@ from openskies.custody import (
     leaf_hash,
     verify_ed25519,
 )
-from openskies.custody.signed_log import b64
+from openskies.custody.merkle import MerkleTree, NodeTree
+from openskies.custody.signed_log import InclusionProof, b64
 from openskies.errors import InputError
 from openskies.missions.errors import Forbidden, NotFound
 from openskies.services.audit import append_audit
@@ -150,10 +153,41 @@ def check_signed(
         raise InputError(f"event signature: does not verify with key {signed.key_id[:16]}...")
 
 
+T = TypeVar("T")
+
+
+def log_size(session: Session) -> int:
+    """The number of leaves: one read of the primary key's last entry, not a count."""
+    top = session.execute(select(func.max(LedgerLeafRow.index))).scalar_one()
+    return 0 if top is None else int(top) + 1
+
+
+def from_nodes(session: Session, compute: Callable[[MerkleTree], T]) -> T:
+    """``compute`` on the log's tree, reading only the complete subtrees it needs
+    (O(log n) rows, one statement); from the leaves if a node is missing."""
+    wanted = NodeTree.needed(compute)
+    found = {
+        (level, index): bytes.fromhex(value)
+        for level, index, value in (
+            session.execute(
+                select(LedgerNodeRow.level, LedgerNodeRow.index, LedgerNodeRow.hash).where(
+                    tuple_(LedgerNodeRow.level, LedgerNodeRow.index).in_(sorted(wanted))
+                )
+            ).all()
+            if wanted
+            else ()
+        )
+    }
+    if len(found) == len(wanted):
+        return compute(NodeTree.of(found))
+    leaves = session.execute(select(LedgerLeafRow.leaf).order_by(LedgerLeafRow.index)).scalars()
+    return compute(MerkleTree([leaf_hash(leaf.encode()) for leaf in leaves]))
+
+
 def _append_leaf(session: Session, signed: SignedEvent) -> int:
     insert_ignore(session, AuditHeadRow, id=LEDGER_LOCK, seq=0, hash="ledger")
     session.execute(select(AuditHeadRow).where(AuditHeadRow.id == LEDGER_LOCK).with_for_update())
-    index = int(session.execute(select(func.count()).select_from(LedgerLeafRow)).scalar_one())
+    index = log_size(session)
     leaf = signed.leaf()
     session.add(
         LedgerLeafRow(
@@ -290,10 +324,16 @@ class LedgerService:
         )
         return TransparencyLog(LOG_ID, [leaf.encode() for leaf in leaves])
 
-    def _heads(self, session: Session) -> list[SignedTreeHead]:
-        rows = session.execute(select(TreeHeadRow).order_by(TreeHeadRow.tree_size)).scalars()
+    def _heads(self, session: Session, size: int | None = None) -> list[SignedTreeHead]:
+        """Every stored head with its cosignatures, or only the one of ``size`` entries."""
+        rows_q = select(TreeHeadRow).order_by(TreeHeadRow.tree_size)
+        cosigs_q = select(CosignatureRow).order_by(CosignatureRow.witness)
+        if size is not None:
+            rows_q = rows_q.where(TreeHeadRow.tree_size == size)
+            cosigs_q = cosigs_q.where(CosignatureRow.tree_size == size)
+        rows = session.execute(rows_q).scalars()
         cosigs: dict[int, list[CosignatureRow]] = {}
-        for c in session.execute(select(CosignatureRow).order_by(CosignatureRow.witness)).scalars():
+        for c in session.execute(cosigs_q).scalars():
             cosigs.setdefault(c.tree_size, []).append(c)
         return [
             SignedTreeHead(
@@ -309,57 +349,76 @@ class LedgerService:
             for r in rows
         ]
 
-    def _current_head(self, session: Session, log: TransparencyLog) -> SignedTreeHead:
+    def _current_head(
+        self, session: Session, size: int, root: Callable[[], bytes]
+    ) -> SignedTreeHead:
         """The stored head of the log's current size, signed now if there is none yet."""
-        if session.get(TreeHeadRow, log.size) is None:
-            signed = log.tree_head(self.clock.now(), self._log_signer(session))
+        if session.get(TreeHeadRow, size) is None:
+            signed = SignedTreeHead.sign(
+                TreeHead(LOG_ID, size, root(), self.clock.now()), self._log_signer(session)
+            )
             sig = signed.signatures[0]
             insert_ignore(
                 session,
                 TreeHeadRow,
-                tree_size=log.size,
+                tree_size=size,
                 root_hash=signed.head.root_hash.hex(),
                 timestamp=signed.head.timestamp,
                 key_id=sig.key_id,
                 signature=b64(sig.signature),
             )
             session.flush()
-        return next(h for h in self._heads(session) if h.head.tree_size == log.size)
+        return self._heads(session, size)[0]
 
     def tree_head(self) -> dict[str, Any]:
-        """The latest signed tree head with its witnesses' cosignatures."""
+        """The latest signed tree head with its witnesses' cosignatures (O(log n) reads)."""
         with self.sessions.begin() as session:
-            return self._current_head(session, self._log(session)).as_json()
+            size = log_size(session)
+            return self._current_head(
+                session, size, lambda: from_nodes(session, lambda t: t.mth(0, size))
+            ).as_json()
 
     def export(self) -> dict[str, Any]:
         """The whole log, its latest signed head and every earlier one, for offline checks."""
         with self.sessions.begin() as session:
             log = self._log(session)
-            head = self._current_head(session, log)
+            head = self._current_head(session, log.size, log.root_hash)
             earlier = [h for h in self._heads(session) if h.head.tree_size != log.size]
             return log.export(head, earlier)
 
     def inclusion(self, index: int, size: int | None = None) -> dict[str, Any]:
-        """An inclusion proof of entry ``index`` in the tree of ``size`` entries."""
+        """An inclusion proof of entry ``index`` in the tree of ``size`` entries: the entry,
+        the log's size and the O(log n) subtrees on the path, three statements at any size."""
         with self.sessions.begin() as session:
-            log = self._log(session)
-            if not 0 <= index < log.size:
+            entries = log_size(session)
+            row = session.get(LedgerLeafRow, index) if 0 <= index < entries else None
+            if row is None:
                 raise NotFound(f"no ledger entry {index}")
-            proof = log.inclusion_proof(index, size)
+            n = entries if size is None else size
+            if not 0 <= n <= entries:
+                raise InputError(f"tree size {n}: the log has {entries} leaves")
+            if not index < n:
+                raise InputError(f"leaf index {index}: not in a tree of {n} leaves")
+            path, root = from_nodes(session, lambda t: (tuple(t.path(index, 0, n)), t.mth(0, n)))
             return {
-                "entry": log.leaf(index).decode(),
-                "proof": proof.as_json(),
-                "root_hash": base64.b64encode(log.root_hash(size)).decode(),
+                "entry": row.leaf,
+                "proof": InclusionProof(index, n, path).as_json(),
+                "root_hash": base64.b64encode(root).decode(),
             }
 
     def consistency(self, first: int, second: int | None = None) -> dict[str, Any]:
         """A consistency proof (RFC 9162 §2.1.4) from the tree of ``first`` to ``second``."""
         with self.sessions.begin() as session:
-            log = self._log(session)
-            second = log.size if second is None else second
-            if not 0 <= first <= second <= log.size:
-                raise InputError(f"first, second: need 0 <= first <= second <= {log.size}")
-            path = log.consistency_proof(first, second)
+            entries = log_size(session)
+            second = entries if second is None else second
+            if not 0 <= first <= second <= entries:
+                raise InputError(f"first, second: need 0 <= first <= second <= {entries}")
+            n = second
+            path: tuple[bytes, ...] = (
+                ()
+                if first in (0, n)
+                else from_nodes(session, lambda t: tuple(t.subproof(first, 0, n, True)))
+            )
             return {"first": first, "second": second, "path": [h.hex() for h in path]}
 
     def cosign(self, actor: Delegation, cosignature: Cosign) -> dict[str, Any]:

@@ -2,8 +2,10 @@
 
 Each append stores the new head with the log's frontier (the roots of the perfect subtrees
 that make up the tree), so a head costs O(log n) to compute and the current one is read in
-O(1). ``openskies verify`` checks the stored leaves against the latest stored head by a
-consistency proof: a log cut short, or one whose history changed, cannot match it.
+O(1); it also stores the complete subtrees the append made (``ledger_nodes``), from which
+a proof is read in O(log n). ``openskies verify`` checks the stored leaves against the latest
+stored head by a consistency proof: a log cut short, or one whose history changed, cannot
+match it.
 """
 
 from __future__ import annotations
@@ -11,11 +13,12 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, tuple_
 from sqlalchemy.orm import Session
 
-from openskies.adapters.orm import LedgerHeadRow
+from openskies.adapters.orm import LedgerHeadRow, LedgerNodeRow
 from openskies.custody import SignedTreeHead, Signer, TreeHead, node_hash
+from openskies.custody.merkle import appended_nodes
 
 __all__ = ["frontier_root", "latest_head", "push_leaf", "record_tree_head"]
 
@@ -57,6 +60,7 @@ def record_tree_head(
         frontier = [bytes.fromhex(h) for h in previous.frontier]
     else:  # no head yet, or heads began after the log did: rebuild from the leaves
         frontier = _rebuild(session, index)
+    _store_nodes(session, appended_nodes(index, leaf_hash, frontier))
     frontier = push_leaf(frontier, index, leaf_hash)
     root = frontier_root(frontier)
     signed = SignedTreeHead.sign(TreeHead(log_id, index + 1, root, at), signer)
@@ -70,6 +74,19 @@ def record_tree_head(
         )
     )
     return signed
+
+
+def _store_nodes(session: Session, nodes: list[tuple[tuple[int, int], bytes]]) -> None:
+    """Store the complete subtrees an append made (replacing any stale row of those keys,
+    left by a log cut short in the database; ``openskies verify`` reports such a cut)."""
+    session.execute(
+        delete(LedgerNodeRow).where(
+            tuple_(LedgerNodeRow.level, LedgerNodeRow.index).in_([key for key, _ in nodes])
+        )
+    )
+    session.add_all(
+        LedgerNodeRow(level=level, index=index, hash=value.hex()) for (level, index), value in nodes
+    )
 
 
 def _rebuild(session: Session, size: int) -> list[bytes]:

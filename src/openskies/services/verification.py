@@ -23,6 +23,7 @@ from openskies.adapters.orm import (
     CosignatureRow,
     CustodyObjectRow,
     LedgerLeafRow,
+    LedgerNodeRow,
     LogKeyRow,
     TreeHeadRow,
 )
@@ -33,11 +34,13 @@ from openskies.custody import (
     TransparencyLog,
     TreeHead,
     TreeHeadSignature,
+    leaf_hash,
     parse_public_keys,
     verify_consistency,
     verify_log_document,
     verify_store,
 )
+from openskies.custody.merkle import complete_nodes
 from openskies.custody.signed_log import b64
 from openskies.errors import InputError
 from openskies.missions.audit import GENESIS, entry_hash
@@ -228,6 +231,35 @@ def _ledger(session: Session, check: Check) -> None:
     if not check.ok:
         return
     _latest_consistent(session, leaves, log_keys, check)
+    if check.ok:
+        _stored_nodes(session, leaves, check)
+
+
+def _stored_nodes(session: Session, leaves: list[str], check: Check) -> None:
+    """The stored subtree hashes proofs are read from (``ledger_nodes``), against the same
+    hashes recomputed here from the leaves: the first one that differs, is missing or has no
+    leaves is named by its level and index."""
+    expected = complete_nodes([leaf_hash(leaf.encode()) for leaf in leaves])
+    stored = {
+        (level, index): value
+        for level, index, value in session.execute(
+            select(LedgerNodeRow.level, LedgerNodeRow.index, LedgerNodeRow.hash)
+        )
+    }
+    for key in sorted(expected.keys() | stored.keys()):
+        want, got = expected.get(key), stored.get(key)
+        if got is None or want is None or got != want.hex():
+            why = (
+                "missing: proofs are read from it"
+                if got is None
+                else "covers entries the log does not have"
+                if want is None
+                else f"hash {got[:16]}… is not that of its entries ({want.hex()[:16]}…)"
+            )
+            where = f"ledger_nodes:{key[0]}/{key[1]}"
+            _ledger_problem(check, "ledger_nodes", where, "node", f"(level, index) {key}: {why}")
+            return
+    check.summary += f"; {len(stored)} stored subtree hashes match the leaves"
 
 
 def _stored_heads(session: Session) -> list[SignedTreeHead]:

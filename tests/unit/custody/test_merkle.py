@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from openskies.custody import (
     EMPTY_ROOT,
+    MerkleTree,
     TransparencyLog,
     consistency_proof,
     inclusion_proof,
@@ -23,6 +24,7 @@ from openskies.custody import (
     verify_consistency,
     verify_inclusion,
 )
+from openskies.custody.merkle import NodeTree, appended_nodes, complete_nodes
 from openskies.errors import InputError
 
 LEAVES = [
@@ -277,3 +279,47 @@ def test_proofs_hold_for_arbitrary_leaves(leaves: list[bytes], data: st.DataObje
     assert not proof.verify(leaves[index] + b"x", log.root_hash(second))
     path = log.consistency_proof(first, second)
     assert verify_consistency(first, second, log.root_hash(first), log.root_hash(second), path)
+
+
+# --- the same proofs read from stored complete subtrees (ledger_nodes) ----------------------
+
+
+def _grown_nodes(hashes: list[bytes]) -> dict[tuple[int, int], bytes]:
+    """The nodes a store holds after appending ``hashes`` one by one, as the log does."""
+    from openskies.services.tree_heads import push_leaf
+
+    nodes: dict[tuple[int, int], bytes] = {}
+    frontier: list[bytes] = []
+    for size, value in enumerate(hashes):
+        nodes.update(appended_nodes(size, value, frontier))
+        frontier = push_leaf(frontier, size, value)
+    return nodes
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(1, 300), st.data())
+def test_node_proofs_equal_the_proofs_over_all_leaves(n: int, data: st.DataObject) -> None:
+    hashes = [leaf_hash(i.to_bytes(4, "big")) for i in range(n)]
+    nodes = _grown_nodes(hashes)
+    assert nodes == complete_nodes(hashes)  # appends write exactly the complete subtrees
+    size = data.draw(st.integers(1, n), label="size")
+    index = data.draw(st.integers(0, size - 1), label="index")
+    first = data.draw(st.integers(0, size), label="first")
+    root = merkle_root(hashes[:size])
+
+    def inclusion(t: MerkleTree) -> tuple[bytes, ...]:
+        return tuple(t.path(index, 0, size))
+
+    def consistency(t: MerkleTree) -> tuple[bytes, ...]:
+        return () if first in (0, size) else tuple(t.subproof(first, 0, size, True))
+
+    wanted = NodeTree.needed(inclusion) | NodeTree.needed(consistency)
+    assert len(wanted) <= 4 * size.bit_length()  # O(log n) nodes read
+    tree = NodeTree.of({k: nodes[k] for k in wanted | NodeTree.needed(lambda t: t.mth(0, size))})
+    assert tree.mth(0, size) == root
+    path = inclusion(tree)
+    assert path == inclusion_proof(hashes[:size], index)
+    assert verify_inclusion(hashes[index], index, size, path, root)
+    proof = consistency(tree)
+    assert proof == consistency_proof(hashes[:size], first)
+    assert verify_consistency(first, size, merkle_root(hashes[:first]), root, proof)
