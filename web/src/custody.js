@@ -225,7 +225,7 @@ export function start(section) {
       if (e.kind !== expect.kind || e.object_sha256 !== expect.sha256 || (expect.recipient && e.details.recipient !== expect.recipient)) {
         throw new Error("the entry is not this delivery");
       }
-      const keys = await call("/api/keys");
+      const keys = await call("/api/keys?limit=500"); // the most a page holds
       const actorKey = keys.find((k) => k.key_id === entry.key_id && k.state === e.actor);
       const pub = actorKey && (await crypto.subtle.importKey("raw", unb64(actorKey.public_key), { name: "Ed25519" }, false, ["verify"]));
       const signedOk = pub && (await crypto.subtle.verify({ name: "Ed25519" }, pub, unb64(entry.signature), utf8.encode(EVENT_CONTEXT + canonical(e))));

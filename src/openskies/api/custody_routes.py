@@ -15,11 +15,12 @@ from typing import Annotated, Any
 import anyio
 import anyio.from_thread
 import anyio.to_thread
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from openskies.api.deps import authenticated, custody, ledger
+from openskies.api.pages import DEFAULT_PAGE, PAGED, Cursor, decode_time_cursor, page
 from openskies.api.responses import (
     ConsistencyOut,
     CosignatureOut,
@@ -40,6 +41,7 @@ from openskies.api.responses import (
 from openskies.api.validated import (
     FlightId,
     LeafIndex,
+    PageLimit,
     RequestId,
     RequestQuery,
     Sha256,
@@ -208,11 +210,21 @@ def register_key(body: SignedEventIn, who: Me, svc: Custody, log: Ledger) -> dic
     return log.register_key(who, SignedEvent.from_json(body.event, "event"))
 
 
-@router.get("/keys", response_model=list[KeyOut])
-def list_keys(who: Me, svc: Custody, log: Ledger) -> list[dict[str, Any]]:
-    """Every registered public key, current or revoked, with its dates."""
+@router.get("/keys", response_model=list[KeyOut], responses=PAGED)
+def list_keys(
+    who: Me,
+    svc: Custody,
+    log: Ledger,
+    request: Request,
+    response: Response,
+    limit: PageLimit = DEFAULT_PAGE,
+    cursor: Cursor = None,
+) -> list[dict[str, Any]]:
+    """Registered public keys, current or revoked, with their dates, by registration time,
+    a page at a time (see ``openskies.api.pages``)."""
     svc.require_party(who)
-    return log.keys()
+    items = log.keys(limit + 1, decode_time_cursor(cursor))
+    return page(items, limit, lambda k: [k["registered_at"], k["key_id"]], request, response)
 
 
 @router.post("/keys/{key_id}/revoke", response_model=KeyRevokedOut)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import and_, func, or_, select, tuple_
 from sqlalchemy.orm import Session, sessionmaker
 
 from openskies.adapters.database import insert_ignore
@@ -292,12 +292,26 @@ class LedgerService:
             append_audit(session, now, actor.state, "key.revoke", f"key:{kid}")
         return {"key_id": kid, "revoked_at": format_utc(now), "ledger_index": index}
 
-    def keys(self) -> list[dict[str, Any]]:
-        """Every registered key, current or revoked, with its dates."""
+    def keys(
+        self, limit: int | None = None, after: tuple[str, str] | None = None
+    ) -> list[dict[str, Any]]:
+        """Registered keys, current or revoked, with their dates, by registration time and
+        key id: at most ``limit``, those after ``after`` (the time and id of the last seen)."""
+        query = select(DelegationKeyRow).order_by(
+            DelegationKeyRow.registered_at, DelegationKeyRow.key_id
+        )
+        if after is not None:
+            at = datetime.fromisoformat(after[0])
+            query = query.where(
+                or_(
+                    DelegationKeyRow.registered_at > at,
+                    and_(DelegationKeyRow.registered_at == at, DelegationKeyRow.key_id > after[1]),
+                )
+            )
+        if limit is not None:
+            query = query.limit(limit)
         with self.sessions() as session:
-            rows = session.execute(
-                select(DelegationKeyRow).order_by(DelegationKeyRow.registered_at)
-            ).scalars()
+            rows = session.execute(query).scalars()
             return [
                 {
                     "key_id": r.key_id,
