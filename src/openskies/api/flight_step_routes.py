@@ -8,7 +8,7 @@ role in the flight on the day, refused with the rule's citation, answered with t
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel
@@ -25,6 +25,7 @@ from openskies.api.schemas import (
     InspectionIn,
 )
 from openskies.api.validated import FlightId
+from openskies.services.commands import StepCommand
 from openskies.services.delegations import Delegation
 from openskies.services.missions import MissionService
 
@@ -36,7 +37,15 @@ Me = Annotated[Delegation, Depends(authenticated)]
 Svc = Annotated[MissionService, Depends(service)]
 
 
-def _step(svc: MissionService, who: Delegation, flight_id: str, step: str, body: Any) -> Any:
+class StepBody(Protocol):
+    """A step's request model (``openskies.api.schemas``): it builds the step's command."""
+
+    def command(self) -> StepCommand: ...
+
+
+def _step(
+    svc: MissionService, who: Delegation, flight_id: str, step: str, body: StepBody | None
+) -> Any:
     """The step, with the command its validated body builds (``...In.command()``)."""
     return svc.step(who, flight_id, step, body.command() if body is not None else None)
 
@@ -56,14 +65,14 @@ def _route(step: str, model: type[BaseModel] | None, summary: str, optional: boo
         handler: Any = plain
     elif optional:
 
-        def maybe(flight_id: FlightId, who: Me, svc: Svc, body: BaseModel | None = None) -> Any:
+        def maybe(flight_id: FlightId, who: Me, svc: Svc, body: StepBody | None = None) -> Any:
             return _step(svc, who, flight_id, step, body)
 
         maybe.__annotations__["body"] = model | None  # the concrete model, for validation
         handler = maybe
     else:
 
-        def with_body(flight_id: FlightId, body: BaseModel, who: Me, svc: Svc) -> Any:
+        def with_body(flight_id: FlightId, body: StepBody, who: Me, svc: Svc) -> Any:
             return _step(svc, who, flight_id, step, body)
 
         with_body.__annotations__["body"] = model
