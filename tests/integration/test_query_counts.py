@@ -257,3 +257,68 @@ def test_the_key_list_is_paged_and_costs_the_same_at_any_size(world: World) -> N
     assert len(seen) == len(set(seen)) == 63  # ties of time broken by key id, none twice
     assert world.call("FRA", "GET", "/api/keys?limit=501").status_code == 422
     assert world.call("FRA", "GET", "/api/keys?cursor=bm9wZQ").status_code == 422
+
+
+def test_the_plan_list_is_chosen_by_the_database_a_page_at_a_time(world: World) -> None:
+    """Named plans (POL's own) and flights' plans (DEU over POL): POL reads both, FRA
+    neither, in two SELECTs a page (the plans with their flights, their versions)."""
+    from openskies.adapters.orm import PlanRow, PlanVersionRow
+
+    def plans(n: int) -> None:
+        seed(world, n)
+        with world.sessions.begin() as session:
+            flights = (
+                session.execute(
+                    select(FlightRow.id)
+                    .outerjoin(PlanRow, PlanRow.flight_id == FlightRow.id)
+                    .where(PlanRow.id.is_(None))
+                )
+                .scalars()
+                .all()
+            )
+            for i, fid in enumerate([*flights, *[None] * n]):
+                pid = str(uuid.uuid4())
+                session.add(
+                    PlanRow(
+                        id=pid,
+                        owner="POL" if fid is None else "DEU",
+                        name=f"p{i}",
+                        observed="POL",
+                        flight_id=fid,
+                        created_at=START + timedelta(hours=i % 5),
+                    )
+                )
+                session.flush()
+                for number in (1, 2):
+                    session.add(
+                        PlanVersionRow(
+                            plan_id=pid,
+                            number=number,
+                            kind="draft",
+                            author="POL",
+                            created_at=START,
+                            route={},
+                            details={},
+                        )
+                    )
+
+    plans(2)
+    small, _ = _queries(world, "/api/plans?limit=3")
+    plans(25)
+    large, response = _queries(world, "/api/plans?limit=3")
+    assert small == large <= 5 and len(response.json()) == 3
+    assert all(len(p["versions"]) == 2 for p in response.json())
+    seen, cursor = [], None
+    while True:
+        got = world.call(
+            "POL", "GET", "/api/plans?limit=8" + (f"&cursor={cursor}" if cursor else "")
+        )
+        assert got.status_code == 200, got.text
+        seen += [p["id"] for p in got.json()]
+        cursor = got.headers.get("X-Next-Cursor")
+        if cursor is None:
+            break
+    assert len(seen) == len(set(seen)) == 2 * 27
+    assert world.call("FRA", "GET", "/api/plans?limit=500").json() == []
+    deu = world.call("DEU", "GET", "/api/plans?limit=500").json()
+    assert len(deu) == 27 and all(p["flight_id"] for p in deu)  # not POL's named plans

@@ -61,7 +61,7 @@ export function start(section) {
   async function load() {
     status(line, "busy", "Loading plans…");
     try {
-      const plans = await api("/api/plans");
+      const plans = await api("/api/plans?limit=500") /* the largest page */;
       status(line, "ok", `${plans.length} plan${plans.length === 1 ? "" : "s"}.`);
       saveForm(plans);
       fill(

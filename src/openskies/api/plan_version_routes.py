@@ -12,12 +12,13 @@ import hashlib
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from openskies.api.deps import authenticated, service
+from openskies.api.pages import DEFAULT_PAGE, PAGED, Cursor, decode_time_cursor, page
 from openskies.api.responses import LiveOut, QuotaUsageOut, ReportDraftOut
-from openskies.api.validated import OptionalYear
+from openskies.api.validated import OptionalYear, PageLimit
 from openskies.missions.plans import route_diff
 from openskies.services.commands import PlanDraft
 from openskies.services.delegations import Delegation
@@ -140,10 +141,19 @@ def save_plan(body: PlanIn, who: Me, svc: Plans) -> dict[str, Any]:
     return svc.save(who, body.command())
 
 
-@router.get("/plans", response_model=list[PlanOut])
-def list_plans(who: Me, svc: Plans) -> list[dict[str, Any]]:
-    """Your plans and the plans of the flights you observe or are observed in."""
-    return svc.list(who)
+@router.get("/plans", response_model=list[PlanOut], responses=PAGED)
+def list_plans(
+    who: Me,
+    svc: Plans,
+    request: Request,
+    response: Response,
+    limit: PageLimit = DEFAULT_PAGE,
+    cursor: Cursor = None,
+) -> list[dict[str, Any]]:
+    """Your plans and the plans of the flights you observe or are observed in, by creation
+    time, a page at a time (see ``openskies.api.pages``)."""
+    items = svc.list(who, limit + 1, decode_time_cursor(cursor))
+    return page(items, limit, lambda p: [p["created_at"], p["id"]], request, response)
 
 
 class DiffIn(BaseModel):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from openskies.adapters.orm import FlightRow, MessageReadRow, MessageRow, PlanRow, PlanVersionRow
@@ -32,7 +32,7 @@ from openskies.missions.report import draft_report
 from openskies.services.audit import append_audit
 from openskies.services.commands import PlanDraft, ProposeChanges, StepCommand, SubmitMissionPlan
 from openskies.services.delegations import Delegation
-from openskies.treaty import Finding, TreatyData, party_members, resolve_holder
+from openskies.treaty import Finding, TreatyData, is_state_party, party_members, resolve_holder
 
 __all__ = [
     "PlanService",
@@ -293,8 +293,11 @@ class PlanService:
         self._readable(session, actor, plan)
         return plan
 
-    def _summary(self, session: Session, plan: PlanRow) -> dict[str, Any]:
-        versions = _versions(session, plan.id)
+    def _summary(
+        self, session: Session, plan: PlanRow, versions: list[PlanVersionRow] | None = None
+    ) -> dict[str, Any]:
+        if versions is None:
+            versions = _versions(session, plan.id)
         return {
             "id": plan.id,
             "name": plan.name,
@@ -356,22 +359,51 @@ class PlanService:
             )
             return self._summary(session, plan)
 
-    def list(self, actor: Delegation) -> list[dict[str, Any]]:
-        """Every plan the delegation may read: its own, and its flights' plans."""
+    def list(
+        self, actor: Delegation, limit: int | None = None, after: tuple[str, str] | None = None
+    ) -> list[dict[str, Any]]:
+        """The plans the delegation may read (its own, and those of the flights it observes
+        or is observed in), by creation time and id: at most ``limit``, those after
+        ``after``. The database chooses them; a page costs two SELECTs at any size."""
         today = self.missions.clock.now().date()
+        state = actor.state
+        readable = [and_(PlanRow.flight_id.is_(None), PlanRow.owner == state)]
+        if is_state_party(self.missions.data, state, today):
+            holder = resolve_holder(self.missions.data, state, today).code
+            readable += [
+                FlightRow.observing == state,
+                FlightRow.observed == state,
+                FlightRow.observing_holder == holder,
+                FlightRow.observed_holder == holder,
+            ]
+        query = (
+            select(PlanRow, FlightRow)
+            .outerjoin(FlightRow, FlightRow.id == PlanRow.flight_id)
+            .where(or_(*readable))
+            .order_by(PlanRow.created_at, PlanRow.id)
+        )
+        if after is not None:
+            at = datetime.fromisoformat(after[0])
+            query = query.where(
+                or_(PlanRow.created_at > at, and_(PlanRow.created_at == at, PlanRow.id > after[1]))
+            )
+        if limit is not None:
+            query = query.limit(limit)
         with self.missions.reading().begin() as session:
-            out = []
-            for plan in session.execute(select(PlanRow).order_by(PlanRow.created_at)).scalars():
-                if plan.flight_id is None:
-                    if plan.owner == actor.state:
-                        out.append(self._summary(session, plan))
-                    continue
-                flight = session.get(FlightRow, plan.flight_id)
-                if flight is not None and may_read_flight_plan(
-                    self.missions.role(actor.state, flight, today)
-                ):
-                    out.append(self._summary(session, plan))
-            return out
+            plans = [
+                plan
+                for plan, flight in session.execute(query).all()
+                if flight is None or may_read_flight_plan(self.missions.role(state, flight, today))
+            ]
+            versions: dict[str, list[PlanVersionRow]] = {p.id: [] for p in plans}
+            if plans:
+                for v in session.execute(
+                    select(PlanVersionRow)
+                    .where(PlanVersionRow.plan_id.in_(list(versions)))
+                    .order_by(PlanVersionRow.plan_id, PlanVersionRow.number)
+                ).scalars():
+                    versions[v.plan_id].append(v)
+            return [self._summary(session, p, versions[p.id]) for p in plans]
 
     def get(self, actor: Delegation, plan_id: str) -> dict[str, Any]:
         """One plan and the list of its versions."""
