@@ -43,6 +43,39 @@ function url(path, query) {
  *          signal?: AbortSignal, text?: boolean}} [options]
  */
 export async function api(path, { method = "GET", body, query, signal, text = false } = {}) {
+  const response = await send(path, { method, body, query, signal });
+  const type = response.headers.get("content-type") || "";
+  if (text || !type.includes("json")) return response.text();
+  return response.json();
+}
+
+/**
+ * Every item of a paginated list (GET /api/flights, /api/messages, /api/plans, /api/keys): the
+ * server answers at most one page (its maximum is 500) and names the next in X-Next-Cursor.
+ * @param {string} path
+ * @param {{query?: Record<string, unknown>, signal?: AbortSignal}} [options]
+ * @returns {Promise<any[]>}
+ */
+export async function apiAll(path, { query, signal } = {}) {
+  /** @type {any[]} */
+  const items = [];
+  /** @type {string | null} */
+  let cursor = null;
+  do {
+    const response = await send(path, { query: { ...query, limit: 500, cursor }, signal });
+    items.push(...(await response.json()));
+    cursor = response.headers.get("X-Next-Cursor");
+  } while (cursor);
+  return items;
+}
+
+/**
+ * Send one request; the Response when it is 2xx, else throw ApiError (a 401 also fires
+ * `openskies:unauthorised`).
+ * @param {string} path
+ * @param {{method?: string, body?: unknown, query?: Record<string, unknown>, signal?: AbortSignal}} options
+ */
+async function send(path, { method = "GET", body, query, signal }) {
   const headers = { Accept: "application/json, application/problem+json, */*" };
   const token = session.token;
   if (token) headers.Authorization = `Bearer ${token}`;
@@ -72,8 +105,7 @@ export async function api(path, { method = "GET", body, query, signal, text = fa
     }
     throw error;
   }
-  if (text || !type.includes("json")) return response.text();
-  return response.json();
+  return response;
 }
 
 /**

@@ -10,7 +10,7 @@
 // §3): the server checks them against what it observed and appends them. Nothing here builds
 // HTML from data: text goes in as text nodes.
 
-import { ApiError, api, session } from "./api.js";
+import { ApiError, api, apiAll, session } from "./api.js";
 import { serviceNow } from "./clock.js";
 import { L, createMap } from "./map.js";
 import { shared } from "./state.js";
@@ -225,7 +225,7 @@ export function start(section) {
       if (e.kind !== expect.kind || e.object_sha256 !== expect.sha256 || (expect.recipient && e.details.recipient !== expect.recipient)) {
         throw new Error("the entry is not this delivery");
       }
-      const keys = await call("/api/keys?limit=500"); // the most a page holds
+      const keys = await apiAll("/api/keys");
       const actorKey = keys.find((k) => k.key_id === entry.key_id && k.state === e.actor);
       const pub = actorKey && (await crypto.subtle.importKey("raw", unb64(actorKey.public_key), { name: "Ed25519" }, false, ["verify"]));
       const signedOk = pub && (await crypto.subtle.verify({ name: "Ed25519" }, pub, unb64(entry.signature), utf8.encode(EVENT_CONTEXT + canonical(e))));
@@ -488,7 +488,7 @@ export function start(section) {
   async function renderFlights() {
     const select = $("custody-flight");
     try {
-      const flights = await call("/api/flights");
+      const flights = await apiAll("/api/flights");
       fill(select, h("option", { value: "" }, "Choose a flight…"), flights.map((f) => h("option", { value: f.id }, `${f.observing_party} over ${f.observed_party} · ${f.state} · ${f.id}`)));
     } catch (error) {
       showError(error);

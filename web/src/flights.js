@@ -4,7 +4,7 @@
 // rules that may be agreed otherwise (`agreeable`), the deadlines and whether they were met.
 // This file holds no rule table. Refusals are problem+json, shown with their citations.
 
-import { api, apiLive } from "./api.js";
+import { api, apiAll, apiLive } from "./api.js";
 import { serviceNow } from "./clock.js";
 import { L, LAND, createMap, loadTerritories, territoriesLayer } from "./map.js";
 import { partiesOn, shared } from "./state.js";
@@ -192,7 +192,7 @@ export function start(section) {
     box.hidden = !box.hidden;
     if (box.hidden) return;
     try {
-      const messages = (await api("/api/messages", { query: { box: "inbox" } })).filter((m) => m.flight_id === f.id);
+      const messages = (await apiAll("/api/messages", { query: { box: "inbox" } })).filter((m) => m.flight_id === f.id);
       fill(
         box,
         messages.length

@@ -1,7 +1,7 @@
 // Messages view: GET /api/messages?box=inbox|outbox; each message's OSCC-style text is
 // shown as sent, in a monospace block.
 
-import { api } from "./api.js";
+import { apiAll } from "./api.js";
 import { fill, fmtUtc, h, problemBox, status, uid } from "./ui.js";
 
 export function start(section) {
@@ -15,7 +15,7 @@ export function start(section) {
     const which = box();
     status(line, "busy", `Loading the ${which}…`);
     try {
-      const messages = await api("/api/messages", { query: { box: which } });
+      const messages = await apiAll("/api/messages", { query: { box: which } });
       if (mine !== request) return;
       status(line, "ok", `${messages.length} message${messages.length === 1 ? "" : "s"} in the ${which}.`);
       if (!messages.length) {

@@ -2,7 +2,7 @@
 // version with its author and time; save the planner's route as a plan or as a new version
 // (POST /api/plans, /api/plans/{id}/versions); open any version in the planner.
 
-import { api } from "./api.js";
+import { api, apiAll } from "./api.js";
 import { shared } from "./state.js";
 import { field, fill, fmtUtc, h, problemBox, status } from "./ui.js";
 
@@ -61,7 +61,7 @@ export function start(section) {
   async function load() {
     status(line, "busy", "Loading plans…");
     try {
-      const plans = await api("/api/plans?limit=500") /* the largest page */;
+      const plans = await apiAll("/api/plans");
       status(line, "ok", `${plans.length} plan${plans.length === 1 ? "" : "s"}.`);
       saveForm(plans);
       fill(
