@@ -73,6 +73,7 @@ def test_art_vi_1_5_notify_a_flight_then_the_observed_party_acknowledges(
     card.wait_for()
     assert "your role: observed" in card.inner_text()
     card.locator("button[data-step='acknowledge']").click()
+    card.locator("form.step-form").get_by_role("button", name="Acknowledge", exact=True).click()
     pol.wait_for_selector("[data-testid=flight-state]:text-is('acknowledged')")
     shot(pol, "08-flights-acknowledged-by-poland")
 

@@ -88,6 +88,9 @@ def test_full_flight_deu_over_pol_with_fra_watching(
     assert _card(pol).get_by_test_id("unread").get_attribute("data-unread") == "1"
     shot(pol, "full-02-pol-sees-notification-live")
     _card(pol).locator("button[data-step='acknowledge']").click()
+    _card(pol).locator("form.step-form").get_by_role(
+        "button", name="Acknowledge", exact=True
+    ).click()
     _state(pol, "acknowledged")
     met = _card(pol).locator("[data-rule='acknowledge_by'] .tl-met")
     assert "met" in met.inner_text()

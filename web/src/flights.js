@@ -128,6 +128,16 @@ export function start(section) {
         ),
       ),
       h("p", { class: "muted small" }, "Flight ", h("code", {}, f.id)),
+      f.aircraft_by
+        ? h(
+            "p",
+            { class: "small", "data-testid": "aircraft-by" },
+            `Aircraft provided by the ${f.aircraft_by} Party`,
+            f.inspecting ? `; the ${f.inspecting} Party inspects and may ask for a demonstration flight` : "",
+            " ",
+            h("span", { class: "cite" }, "Art. VI §I ¶1, ¶6, ¶11"),
+          )
+        : null,
       h("div", { class: "flight-messages", hidden: true }),
     );
     if (f.notification) node.append(notificationSummary(f.notification));
@@ -184,6 +194,11 @@ export function start(section) {
       status($("flights-status"), "ok", `${s.label}: done.`);
     } catch (error) {
       fill(errorBox, problemBox(error));
+      const form = formBox.querySelector("form");
+      if (form) {
+        clearInvalid(form);
+        markInvalid(form, error);
+      }
     }
   }
 
@@ -843,6 +858,8 @@ function reportForm(f, s, send, cancel) {
   const weather = h("textarea", { rows: 2, name: "weather", required: true });
   const data = h("input", { name: "data_collected", required: true });
   const covers = h("input", { name: "covers_inspection", required: true });
+  const flown = h("input", { type: "number", name: "flown_distance_km", min: "0", step: "any" });
+  const deviations = deviationsList(s);
   const drafted = h("div", { class: "muted small" }, "Drafting from the flight…");
   let draft = {};
   api(`/api/flights/${encodeURIComponent(f.id)}/report-draft`)
@@ -858,9 +875,93 @@ function reportForm(f, s, send, cancel) {
     .catch((error) => fill(drafted, problemBox(error)));
   return stepForm(
     "Mission report, drafted from the flight (Art. VI §I ¶21)",
-    [drafted, field("Weather conditions", weather), field("Approximate amount of data collected", data), field("Result of the inspection of the covers for sensor apertures", covers)],
+    [
+      drafted,
+      field("Weather conditions", weather),
+      field("Approximate amount of data collected", data),
+      field("Result of the inspection of the covers for sensor apertures", covers),
+      field("Distance flown (km), optional", flown, "Art. VIII §II ¶7: deviations' additional distance does not count against the maximum"),
+      deviations.node,
+    ],
     s.label,
-    () => send({ report: { ...draft, weather: weather.value.trim(), data_collected: data.value.trim(), covers_inspection: covers.value.trim() } }),
+    () =>
+      send({
+        report: {
+          ...draft,
+          weather: weather.value.trim(),
+          data_collected: data.value.trim(),
+          covers_inspection: covers.value.trim(),
+          ...(flown.value !== "" ? { flown_distance_km: Number(flown.value) } : {}),
+          ...(deviations.value().length ? { deviations: deviations.value() } : {}),
+        },
+      }),
+    cancel,
+  );
+}
+
+/** The deviations from the flight plan a mission report records (Art. VIII §II ¶1–3, ¶7):
+ * rows of a ground (from the server's `s.grounds`), the additional distance and, optionally,
+ * how far off the flight plan's path. `value()`: the list the API takes. */
+function deviationsList(s) {
+  const rows = [];
+  const list = h("div", { class: "deviations" });
+  const add = h("button", { type: "button", "data-testid": "add-deviation" }, "Add a deviation");
+  add.addEventListener("click", () => {
+    const i = rows.length;
+    const reason = groundsSelect(s, `deviations[${i}].reason`);
+    const extra = h("input", { type: "number", name: `deviations[${i}].additional_km`, min: "0", step: "any", required: true });
+    const off = h("input", { type: "number", name: `deviations[${i}].off_path_km`, min: "0", step: "any" });
+    rows.push({ reason, extra, off });
+    list.append(
+      h(
+        "fieldset",
+        { class: "deviation" },
+        h("legend", {}, `Deviation ${i + 1}`),
+        field("Reason", reason),
+        field("Additional distance (km)", extra, "Art. VIII §II ¶7"),
+        field("Farthest from the flight plan's path (km), optional", off, "Art. VIII §II ¶3"),
+      ),
+    );
+    reason.focus();
+  });
+  const value = () =>
+    rows.map((r) => ({
+      reason: r.reason.value,
+      additional_km: Number(r.extra.value),
+      ...(r.off.value !== "" ? { off_path_km: Number(r.off.value) } : {}),
+    }));
+  return { node: h("div", {}, h("h5", {}, "Deviations from the flight plan ", h("span", { class: "cite" }, "Art. VIII §II ¶1–2")), list, add), value };
+}
+
+function acknowledgeForm(f, s, send, cancel) {
+  const provides = h("input", { type: "checkbox", name: "observed_provides_aircraft" });
+  return stepForm(
+    "Acknowledge the notification",
+    [field("The observed Party provides the aircraft (Art. VI §I ¶1, ¶6)", provides, s.citation)],
+    s.label,
+    () => send(provides.checked ? { observed_provides_aircraft: true } : undefined),
+    cancel,
+  );
+}
+
+function demonstrationForm(f, s, send, cancel) {
+  const hours = h("input", { type: "number", name: "delay_hours", min: "0", step: "any" });
+  const cause = h("select", { name: "delay_cause" }, h("option", { value: "" }, "No delay"), (s.grounds || []).map((g) => h("option", { value: g.value }, `${g.label} (${g.citation})`)));
+  const body = () => ({
+    ...(hours.value !== "" ? { delay_hours: Number(hours.value) } : {}),
+    ...(cause.value ? { delay_cause: cause.value } : {}),
+  });
+  return stepForm(
+    s.label,
+    [
+      field("Delay in carrying out the request (hours), optional", hours, "Ann. F §III ¶3(D): not counted against the time allocated"),
+      field("Cause of the delay", cause, "Ann. F §III ¶3(D)"),
+    ],
+    s.label,
+    () => {
+      const b = body();
+      return send(Object.keys(b).length ? b : undefined);
+    },
     cancel,
   );
 }
@@ -915,6 +1016,8 @@ function explanationForm(f, s, send, cancel) {
 }
 
 const FORMS = {
+  acknowledge: acknowledgeForm,
+  demonstration: demonstrationForm,
   mission_plan: missionPlanForm,
   changes: changesForm,
   decline: declineForm,

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from openskies.missions.deviations import DEVIATION_GROUNDS
 from openskies.missions.lifecycle import (
     CHANGE_GROUNDS,
+    DELAY_CAUSES,
     PROHIBITION_GROUNDS,
     TRANSITIONS,
     FlightState,
@@ -71,6 +73,8 @@ STEP_LABELS: dict[str, str] = {
 
 # Steps whose body the web app must ask for (a form), and the choices of a ground.
 FORMS = {
+    "acknowledge": "acknowledge",
+    "start_demonstration": "demonstration",
     "submit_mission_plan": "mission_plan",
     "propose_changes": "changes",
     "decline": "decline",
@@ -105,6 +109,19 @@ CHANGE_GROUND_LABELS = {
     "hazardous_airspace": "Hazardous airspace",
 }
 
+DEVIATION_GROUND_LABELS = {
+    "weather_flight_safety": "Weather conditions affecting flight safety",
+    "technical_difficulties": "Technical difficulties of the observation aircraft",
+    "medical_emergency": "A medical emergency of any person on board",
+    "air_traffic_control_force_majeure": "Air traffic control instructions (force majeure)",
+    "weather_sensors": "Weather preventing the effective use of the sensors",
+}
+DELAY_CAUSE_LABELS = {
+    "weather": "Weather",
+    "observed_party_aircraft": "The observed Party's aircraft",
+    "observed_party_sensors": "The observed Party's sensors",
+}
+
 
 def _grounds(step: str) -> list[dict[str, str]]:
     if step == "propose_changes":
@@ -121,6 +138,16 @@ def _grounds(step: str) -> list[dict[str, str]]:
         return [
             {"value": g, "label": label, "citation": citation}
             for g, (label, citation) in CANCELLATION_GROUNDS.items()
+        ]
+    if step == "report":  # the grounds of a deviation from the flight plan
+        return [
+            {"value": g, "label": DEVIATION_GROUND_LABELS.get(g, g), "citation": citation}
+            for g, citation in DEVIATION_GROUNDS.items()
+        ]
+    if step == "start_demonstration":  # the causes of a delay that does not count
+        return [
+            {"value": c, "label": DELAY_CAUSE_LABELS.get(c, c), "citation": citation}
+            for c, citation in DELAY_CAUSES.items()
         ]
     if step == "curtail":
         return [

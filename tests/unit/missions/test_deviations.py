@@ -17,6 +17,8 @@ from openskies.missions.deviations import (
 )
 from openskies.missions.errors import Refusal
 from openskies.missions.lifecycle import ObservationFlight
+from openskies.missions.policy import Role
+from openskies.missions.steps import next_steps
 from openskies.treaty import TreatyData
 
 NOTIFIED = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
@@ -124,3 +126,26 @@ def test_art_viii_ii_3_all_sensors_may_be_prohibited_beyond_50_km_of_deviation(
         "sensors_may_be_prohibited"
         not in (_flown(data).report(ETA, "DEU", data, {"deviations": [near]}).payload["distance"])
     )
+
+
+def test_art_viii_ii_1_2_the_report_step_offers_exactly_the_grounds_of_a_deviation() -> None:
+    steps = {s["step"]: s for s in next_steps("departed", Role.OBSERVING)}
+    offered = {g["value"]: g["citation"] for g in steps["report"]["grounds"]}
+    assert offered == {
+        "weather_flight_safety": "Art. VIII §II ¶1(A)",
+        "technical_difficulties": "Art. VIII §II ¶1(B)",
+        "medical_emergency": "Art. VIII §II ¶1(C)",
+        "air_traffic_control_force_majeure": "Art. VIII §II ¶1(D)",
+        "weather_sensors": "Art. VIII §II ¶2",
+    }
+    for value in offered:  # each one the report's check accepts
+        assert deviations_of({"deviations": [{"reason": value, "additional_km": 1}]})
+
+
+def test_ann_f_iii_3_d_the_demonstration_step_offers_the_causes_of_a_delay() -> None:
+    steps = {s["step"]: s for s in next_steps("arrived", Role.OBSERVING)}
+    causes = [g["value"] for g in steps["start_demonstration"]["grounds"]]
+    assert causes == ["weather", "observed_party_aircraft", "observed_party_sensors"]
+    assert steps["start_demonstration"]["form"] == "demonstration"
+    acknowledge = {s["step"]: s for s in next_steps("notified", Role.OBSERVED)}["acknowledge"]
+    assert acknowledge["form"] == "acknowledge"  # who provides the aircraft (Art. VI §I ¶6)
